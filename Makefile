@@ -1,0 +1,43 @@
+# Two commands on a fresh machine:
+#   make reproduce   create .venv if missing, install, run every analysis -> results/
+#   make test        create/use the same .venv and run the test suite
+PYTHON ?= python3
+VENV   ?= .venv
+PY      = $(VENV)/bin/python
+OUT    ?= results
+STAMP   = $(VENV)/.installed
+
+.PHONY: install reproduce reproduce-quick test lint bench lock clean
+
+install: $(STAMP)
+
+# Exact versions from the lock file first, then cbstats itself (no dependency resolution).
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip>=24"
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e . || \
+	  $(PY) -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+reproduce: install
+	$(VENV)/bin/cbstats reproduce --out $(OUT)
+
+reproduce-quick: install
+	$(VENV)/bin/cbstats reproduce --quick --out $(OUT)-quick
+
+test: install
+	CI=1 $(PY) -m pytest -q
+
+lint: install
+	$(VENV)/bin/ruff check cbstats tests bench analyses
+
+bench: install
+	$(PY) bench/bench_models.py
+
+# Regenerate the lock file from the current environment (after changing pyproject.toml).
+lock:
+	$(PY) -m pip freeze --exclude-editable | grep -v '^cbstats' > requirements.lock
+
+clean:
+	rm -rf $(OUT) $(OUT)-quick .pytest_cache

@@ -1,0 +1,21 @@
+"""Case data: reading, validation and tidy views of confidence-building case datasets."""
+
+from .dataset import CaseData
+from .errors import CaseDataError, Problem
+from .reading import load_cbm, read_case_package, read_case_table
+from .schema import CONDITION_LABELS, CONDITIONS, REGION_LABELS, REGIONS
+from .views import canonical_dyad
+
+__all__ = [
+    "CONDITIONS",
+    "CONDITION_LABELS",
+    "REGIONS",
+    "REGION_LABELS",
+    "CaseData",
+    "CaseDataError",
+    "Problem",
+    "canonical_dyad",
+    "load_cbm",
+    "read_case_package",
+    "read_case_table",
+]

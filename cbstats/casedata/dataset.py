@@ -1,0 +1,153 @@
+"""The :class:`CaseData` object: the tables of a case dataset and their tidy views."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from . import views
+from .describe import describe_tables
+from .schema import PackageSpec
+
+PACKAGE_TABLES = ("states", "dyads", "arrangements", "participants", "measures", "cases",
+                  "conditions", "sources")
+
+
+class CaseData:
+    """Tables of a case dataset, with tidy views.
+
+    Create it with :func:`cbstats.read_case_package`, :func:`cbstats.read_case_table`
+    or :func:`cbstats.load_cbm`, not directly. Views return new DataFrames;
+    the stored tables are never modified.
+
+    Attributes
+    ----------
+    source : str
+        The folder or file read.
+    version : str or None
+        Dataset version from ``datapackage.json``.
+    """
+
+    def __init__(
+        self,
+        tables: dict[str, pd.DataFrame],
+        *,
+        source: str,
+        spec: PackageSpec | None = None,
+        files: dict[str, Path] | None = None,
+        descriptor: dict[str, Any] | None = None,
+    ) -> None:
+        self._tables = tables
+        self.source = source
+        self.spec = spec
+        self.files = dict(files or {})
+        self.descriptor = descriptor or {}
+        self.version: str | None = spec.version if spec is not None else None
+
+    def __repr__(self) -> str:
+        if self.is_package:
+            n = len(self._tables["cases"])
+            return (f"<CaseData {self.spec.name if self.spec else ''} v{self.version}: {n} cases, "
+                    f"{len(self._tables['arrangements'])} arrangements, "
+                    f"{len(self._tables['dyads'])} dyads from {self.source}>")
+        return f"<CaseData wide table: {len(self._tables['cases_wide'])} cases from {self.source}>"
+
+    @property
+    def is_package(self) -> bool:
+        """True when all tables of a case package are present (not a single wide table)."""
+        return all(t in self._tables for t in PACKAGE_TABLES)
+
+    def table(self, name: str) -> pd.DataFrame:
+        """A copy of one stored table (``states``, ``dyads``, ``cases`` ...)."""
+        if name not in self._tables:
+            raise KeyError(f"No table {name!r}; this dataset has: {', '.join(self._tables)}")
+        return self._tables[name].copy()
+
+    @property
+    def table_names(self) -> list[str]:
+        return list(self._tables)
+
+    def _need_package(self, what: str) -> dict[str, pd.DataFrame]:
+        if not self.is_package:
+            raise ValueError(
+                f"{what} needs a full case package (states, dyads, arrangements, ...); "
+                f"{self.source} is a single wide table. Use cases_wide() instead."
+            )
+        return self._tables
+
+    def cases_wide(self) -> pd.DataFrame:
+        """One row per case: conditions, process features and outcome (see :func:`views.cases_wide`)."""
+        if not self.is_package:
+            return self._tables["cases_wide"].copy()
+        return views.cases_wide(self._tables)
+
+    def conditions_long(self) -> pd.DataFrame:
+        """Condition codings in long form with confidence, rationale and sources."""
+        return views.conditions_long(self._need_package("conditions_long()"))
+
+    def arrangement_dyads(self, arrangement_id: str) -> pd.DataFrame:
+        """Every pair of participants of an arrangement, flagging the coded cases."""
+        return views.arrangement_dyads(self._need_package("arrangement_dyads()"), arrangement_id)
+
+    def dyad_year_panel(self, by: str = "case") -> pd.DataFrame:
+        """Year-by-year panel for discrete-time event models (see :func:`views.dyad_year_panel`)."""
+        return views.dyad_year_panel(self._need_package("dyad_year_panel()"), by=by)
+
+    def describe(self) -> dict[str, pd.DataFrame]:
+        """Descriptive tables: cases by region, by decade, outcomes, condition coverage."""
+        conditions = self._tables.get("conditions")
+        return describe_tables(self.cases_wide(), conditions)
+
+    def trace(self, case_id: str) -> pd.DataFrame:
+        """Every coding behind one case, with its rationale and full source references.
+
+        Returns one row for the outcome and one per condition: value,
+        confidence, rationale, source ids and the sources' citations.
+        """
+        t = self._need_package("trace()")
+        cases = t["cases"].set_index("case_id")
+        if case_id not in cases.index:
+            raise KeyError(f"No case {case_id!r}")
+        c = cases.loc[case_id]
+        rows = [{"coding": "transformation", "value": c["transformation"],
+                 "confidence": c["transformation_confidence"], "rationale": c["transformation_rationale"],
+                 "source_ids": c["transformation_source_ids"]}]
+        cond = t["conditions"][t["conditions"]["case_id"] == case_id]
+        for r in cond.itertuples(index=False):
+            rows.append({"coding": r.condition, "value": r.score, "confidence": r.confidence,
+                         "rationale": r.rationale if pd.notna(r.score) else f"{r.rationale} (missing: {r.missing_reason})",
+                         "source_ids": r.source_ids})
+        out = pd.DataFrame(rows)
+        src = t["sources"].set_index("source_id")
+
+        def cite(ids: str) -> str:
+            parts = []
+            for sid in ids.split(";"):
+                s = src.loc[sid]
+                parts.append(f"{s['author_issuer']} ({s['year']}), {s['title']}")
+            return "; ".join(parts)
+
+        out["sources"] = out["source_ids"].map(cite)
+        return out
+
+    def file_hashes(self) -> dict[str, str]:
+        """SHA-256 of every file read (descriptor included where present)."""
+        hashes = {}
+        paths = dict(self.files)
+        if self.is_package:
+            descriptor = Path(self.source) / "datapackage.json"
+            if descriptor.is_file():
+                paths["datapackage"] = descriptor
+        for name, path in sorted(paths.items()):
+            hashes[Path(path).name] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        return hashes
+
+    def data_hash(self) -> str:
+        """One SHA-256 over the hashes of all files read: identifies the exact data."""
+        h = hashlib.sha256()
+        for name, digest in sorted(self.file_hashes().items()):
+            h.update(f"{name}:{digest}\n".encode())
+        return h.hexdigest()

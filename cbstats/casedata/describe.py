@@ -1,0 +1,75 @@
+"""Descriptive tables of a case dataset: coverage by region, decade and outcome."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .schema import CONDITION_LABELS, CONDITION_SCORES, CONDITIONS, REGION_LABELS
+
+
+def cases_by_region(wide: pd.DataFrame) -> pd.DataFrame:
+    """Cases, distinct dyads and arrangements per region (with a total row)."""
+    g = wide.groupby("region", sort=True)
+    table = pd.DataFrame({
+        "cases": g.size(),
+        "dyads": g["dyad_id"].nunique(),
+        "arrangements": g["arrangement_id"].nunique(),
+        "institutionalized": g["institutionalized"].sum(),
+    })
+    table.loc["total"] = [len(wide), wide["dyad_id"].nunique(), wide["arrangement_id"].nunique(),
+                          int(wide["institutionalized"].sum())]
+    table.index = [REGION_LABELS.get(i, i) for i in table.index]
+    table.index.name = "region"
+    return table.reset_index()
+
+
+def cases_by_decade(wide: pd.DataFrame) -> pd.DataFrame:
+    """Cases per decade of signature (rows) and region (columns)."""
+    t = pd.crosstab(wide["decade"], wide["region"], margins=True, margins_name="total")
+    t = t.rename(columns=REGION_LABELS)
+    t.index = [f"{d}s" if d != "total" else d for d in t.index]
+    t.index.name = "decade"
+    t.columns.name = None
+    return t.reset_index()
+
+
+def outcome_distribution(wide: pd.DataFrame) -> pd.DataFrame:
+    """Cases per transformation level (0-3) by region, with totals."""
+    t = pd.crosstab(wide["region"], wide["transformation"], margins=True, margins_name="total")
+    t = t.reindex(columns=[0, 1, 2, 3, "total"], fill_value=0)
+    t.columns = ["0 none", "1 operational", "2 changed practice", "3 institutionalized", "total"]
+    t.index = [REGION_LABELS.get(i, i) for i in t.index]
+    t.index.name = "region"
+    return t.reset_index()
+
+
+def condition_coverage(conditions: pd.DataFrame) -> pd.DataFrame:
+    """Per condition: coded and missing counts, mean score, score distribution, low confidence."""
+    rows = []
+    for name in CONDITIONS:
+        c = conditions[conditions["condition"] == name]
+        scores = c["score"]
+        row = {
+            "condition": name,
+            "label": CONDITION_LABELS[name],
+            "coded": int(scores.notna().sum()),
+            "missing": int(scores.isna().sum()),
+            "mean_score": round(float(scores.mean()), 3) if scores.notna().any() else float("nan"),
+        }
+        for s in CONDITION_SCORES:
+            row[f"score_{s:g}"] = int((scores.round(2) == round(s, 2)).sum())
+        row["low_confidence"] = int((c["confidence"] == "low").sum())
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def describe_tables(wide: pd.DataFrame, conditions: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
+    """All descriptive tables, keyed by a file-friendly name."""
+    tables = {
+        "cases_by_region": cases_by_region(wide),
+        "cases_by_decade": cases_by_decade(wide),
+        "outcome_distribution": outcome_distribution(wide),
+    }
+    if conditions is not None:
+        tables["condition_coverage"] = condition_coverage(conditions)
+    return tables

@@ -1,0 +1,114 @@
+"""Read a CSV file as text cells, remembering the physical line of every row.
+
+Everything is read as strings first so that a problem can be reported with the
+exact value found in the file; types are checked afterwards against the schema
+(:mod:`cbstats.casedata.cells`). Files are opened read-only and never written.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import Problem
+
+UTF8_BOM = b"\xef\xbb\xbf"
+
+
+@dataclass
+class RawTable:
+    """Cells of a CSV file as strings, with the 1-based line of every data row."""
+
+    file: str
+    header: list[str]
+    rows: list[list[str]]
+    lines: list[int]
+
+
+def _decode(data: bytes, display: str) -> tuple[str | None, list[Problem]]:
+    if data.startswith(UTF8_BOM):
+        data = data[len(UTF8_BOM):]
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError:
+        pass
+    problems = []
+    for lineno, raw_line in enumerate(data.split(b"\n"), start=1):
+        try:
+            raw_line.decode("utf-8")
+        except UnicodeDecodeError as err:
+            snippet = raw_line[max(0, err.start - 20): err.end + 20].decode("latin-1")
+            problems.append(
+                Problem(
+                    display,
+                    lineno,
+                    None,
+                    snippet.strip(),
+                    "UTF-8 text; this line has bytes that are not UTF-8 (the file looks "
+                    "like Latin-1/Windows-1252: re-save it as UTF-8)",
+                )
+            )
+    return None, problems
+
+
+def read_raw_csv(path: Path, display: str | None = None) -> tuple[RawTable | None, list[Problem]]:
+    """Read ``path`` into a :class:`RawTable`.
+
+    Parameters
+    ----------
+    path : Path
+        The CSV file.
+    display : str, optional
+        Name used for the file in problem reports (default: the file name).
+
+    Returns
+    -------
+    (RawTable or None, list of Problem)
+        The table is None when nothing could be read (missing, undecodable or
+        empty file).
+    """
+    display = display or Path(path).name
+    path = Path(path)
+    if not path.is_file():
+        return None, [Problem(display, None, None, None, f"the file to exist at {path}")]
+    text, problems = _decode(path.read_bytes(), display)
+    if text is None:
+        return None, problems
+    reader = csv.reader(io.StringIO(text, newline=""))
+    header: list[str] | None = None
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    last_line = 0
+    try:
+        for record in reader:
+            start = last_line + 1
+            last_line = reader.line_num
+            if not record or all(not c.strip() for c in record):
+                continue  # blank line
+            if header is None:
+                header = [h.strip() for h in record]
+                continue
+            rows.append(record)
+            lines.append(start)
+    except csv.Error as err:
+        problems.append(Problem(display, reader.line_num, None, None, f"valid CSV ({err})"))
+    if header is None:
+        problems.append(Problem(display, None, None, None, "a header row and data rows (the file is empty)"))
+        return None, problems
+    seen: set[str] = set()
+    for name in header:
+        if name in seen:
+            problems.append(Problem(display, 1, name, name, "each column name to appear once"))
+        seen.add(name)
+    if not rows:
+        problems.append(Problem(display, None, None, None, "at least one data row (the table is empty)"))
+    width = len(header)
+    for record, line in zip(rows, lines, strict=True):
+        if len(record) != width:
+            problems.append(
+                Problem(display, line, None, ",".join(record)[:80],
+                        f"{width} fields as in the header, found {len(record)}")
+            )
+    return RawTable(display, header, rows, lines), problems

@@ -1,0 +1,130 @@
+"""Command-line interface: ``cbstats validate | describe | reproduce``.
+
+Only argparse is imported at start-up, so ``cbstats --help`` answers at once;
+each subcommand imports what it needs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+def _read(path: str | None, sheet: str | None, id_column: str):
+    from .casedata import load_cbm, read_case_package, read_case_table
+
+    if path is None:
+        return load_cbm()
+    p = Path(path)
+    if p.is_dir():
+        return read_case_package(p)
+    return read_case_table(p, sheet=sheet, id_column=id_column)
+
+
+def _check_path(parser: argparse.ArgumentParser, path: str | None) -> None:
+    if path is not None and not Path(path).exists():
+        parser.error(f"no such file or folder: {path}")
+
+
+def cmd_validate(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from .casedata import CaseDataError
+
+    _check_path(parser, args.path)
+    try:
+        data = _read(args.path, args.sheet, args.id_column)
+    except CaseDataError as err:
+        print(err.report())
+        return EXIT_PROBLEMS
+    print(f"OK: {data!r} — no problems found.")
+    return EXIT_OK
+
+
+def cmd_describe(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    import pandas as pd
+
+    from .casedata import CaseDataError
+
+    _check_path(parser, args.path)
+    try:
+        data = _read(args.path, args.sheet, args.id_column)
+    except CaseDataError as err:
+        print(err.report())
+        return EXIT_PROBLEMS
+    print(repr(data))
+    with pd.option_context("display.width", 200, "display.max_columns", 30):
+        for name, table in data.describe().items():
+            print(f"\n== {name.replace('_', ' ')} ==")
+            print(table.to_string(index=False))
+    return EXIT_OK
+
+
+def cmd_reproduce(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from .pipeline import analysis_names, reproduce
+
+    names = analysis_names()
+    for name in args.only or []:
+        if name not in names:
+            parser.error(f"unknown analysis {name!r}; choose from: {', '.join(names)}")
+    if args.data is not None:
+        _check_path(parser, args.data)
+    return reproduce(out=args.out, only=args.only, seed=args.seed, quick=args.quick,
+                     strict=args.strict, data_path=args.data, command=["cbstats", *sys.argv[1:]])
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for documentation and tests)."""
+    from ._version import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="cbstats",
+        description="Bayesian modelling of confidence-building case data: validate, describe, reproduce.",
+    )
+    parser.add_argument("--version", action="version", version=f"cbstats {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add_read_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--sheet", help="worksheet name of an Excel file (default: the first)")
+        p.add_argument("--id-column", default="case_id", help="unique case id column of a wide table")
+
+    v = sub.add_parser("validate", help="check a case package folder or a wide CSV/Excel table",
+                       description="Exit 0 when clean, 1 with the full list of problems, 2 on usage errors.")
+    v.add_argument("path", help="case package folder (with datapackage.json) or a .csv/.xlsx file")
+    add_read_options(v)
+    v.set_defaults(handler=cmd_validate)
+
+    d = sub.add_parser("describe", help="coverage tables: cases by region, decade, outcome; conditions")
+    d.add_argument("path", nargs="?", help="case package or table (default: the bundled CBM dataset)")
+    add_read_options(d)
+    d.set_defaults(handler=cmd_describe)
+
+    r = sub.add_parser("reproduce", help="run every analysis and write results/ with a manifest")
+    r.add_argument("--only", action="append", metavar="NAME", help="run only this analysis (repeatable)")
+    r.add_argument("--out", default="results", help="output folder (default: results/)")
+    r.add_argument("--seed", type=int, default=None, help="base random seed")
+    r.add_argument("--quick", action="store_true", help="few draws: smoke test only, marked on every output")
+    r.add_argument("--strict", action="store_true", help="exit 1 if any fit fails its diagnostics")
+    r.add_argument("--data", help="use this case package folder instead of the bundled dataset")
+    r.set_defaults(handler=cmd_reproduce)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``cbstats`` command."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if getattr(args, "handler", None) is None:
+        parser.print_help()
+        return EXIT_USAGE
+    if args.command == "reproduce" and args.seed is None:
+        from .pipeline import DEFAULT_SEED
+
+        args.seed = DEFAULT_SEED
+    return args.handler(args, parser)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,115 @@
+"""Run the analyses, record provenance in ``manifest.json``, report what ran."""
+
+from __future__ import annotations
+
+import sys
+import time
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..casedata import CaseDataError, load_cbm, read_case_package
+from . import provenance
+from .analyses import ANALYSES, get_analysis
+from .context import RunContext
+from .outputs import sha256_file
+
+DEFAULT_SEED = 20261127
+
+
+def _say(message: str) -> None:
+    print(message, flush=True)
+
+
+def reproduce(
+    *,
+    out: str | Path = "results",
+    only: Sequence[str] | None = None,
+    seed: int = DEFAULT_SEED,
+    quick: bool = False,
+    strict: bool = False,
+    data_path: str | Path | None = None,
+    command: Sequence[str] | None = None,
+) -> int:
+    """Run every analysis (or those named in ``only``) and write ``manifest.json``.
+
+    Parameters
+    ----------
+    out : str or Path
+        Output folder.
+    only : sequence of str, optional
+        Names of analyses to run (default: all, in order).
+    seed : int
+        Base random seed.
+    quick : bool
+        Few draws; outputs are marked as a quick run.
+    strict : bool
+        Fail (exit code 1) when any Bayesian fit fails its diagnostics.
+    data_path : str or Path, optional
+        A case package folder to use instead of the bundled dataset.
+    command : sequence of str, optional
+        Command line recorded in the manifest (default: ``sys.argv``).
+
+    Returns
+    -------
+    int
+        0 when every analysis ran (and, with ``strict``, every fit passed), else 1.
+    """
+    out = Path(out)
+    started = provenance.now_utc()
+    t0 = time.perf_counter()
+    selected = [get_analysis(n) for n in only] if only else list(ANALYSES)
+    try:
+        data = read_case_package(data_path) if data_path else load_cbm()
+    except CaseDataError as err:
+        _say(err.report())
+        _say(f"FAILED: the dataset did not validate; nothing was run. Outputs: {out}/ (none written)")
+        return 1
+    ctx = RunContext(out=out, seed=seed, quick=quick, data=data)
+    runs = []
+    for i, analysis in enumerate(selected, start=1):
+        _say(f"[{i}/{len(selected)}] {analysis.name}: {analysis.description} ...")
+        a0 = time.perf_counter()
+        status, error = "ok", None
+        try:
+            analysis.run(ctx)
+        except Exception as exc:  # report and continue with the next analysis
+            status, error = "failed", f"{type(exc).__name__}: {exc}"
+            traceback.print_exc()
+        seconds = round(time.perf_counter() - a0, 2)
+        _say(f"[{i}/{len(selected)}] {analysis.name}: {status} in {seconds:.1f} s")
+        runs.append({"name": analysis.name, "status": status, "error": error, "seconds": seconds})
+    failed = [r["name"] for r in runs if r["status"] != "ok"]
+    bad_fits = [f["name"] for f in ctx.fits if not f.get("passed", False)]
+    manifest = {
+        "command": list(command if command is not None else sys.argv),
+        "started_utc": started,
+        "finished_utc": provenance.now_utc(),
+        "wall_seconds": round(time.perf_counter() - t0, 2),
+        "seed": seed,
+        "quick": quick,
+        "strict": strict,
+        "git_commit": provenance.git_commit(Path(__file__).resolve().parent),
+        "environment": provenance.environment(),
+        "data": {
+            "source": data.source,
+            "version": data.version,
+            "sha256": data.data_hash(),
+            "files": data.file_hashes(),
+        },
+        "analyses": runs,
+        "fits": ctx.fits,
+        "notes": ctx.notes,
+        "outputs": {
+            str(p.relative_to(out)): sha256_file(p) for p in sorted(ctx.written) if p.is_file()
+        },
+    }
+    ctx.write_json("manifest.json", manifest)
+    ok = not failed and not (strict and bad_fits)
+    summary = f"ran {len(runs) - len(failed)}/{len(runs)} analyses"
+    if failed:
+        summary += f"; FAILED: {', '.join(failed)}"
+    if bad_fits:
+        summary += f"; fits failing diagnostics: {', '.join(bad_fits)}"
+    _say(f"{'DONE' if ok else 'FAILED'}: {summary}. Outputs in {out}/ (manifest: {out / 'manifest.json'})")
+    return 0 if ok else 1
