@@ -141,7 +141,7 @@ class CaseData:
             descriptor = Path(self.source) / "datapackage.json"
             if descriptor.is_file():
                 paths["datapackage"] = descriptor
-        for name, path in sorted(paths.items()):
+        for _name, path in sorted(paths.items()):
             hashes[Path(path).name] = hashlib.sha256(Path(path).read_bytes()).hexdigest()
         return hashes
 

@@ -1,0 +1,60 @@
+"""Reproduction pipeline: manifest, atomic outputs, identical reruns."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cbstats.pipeline import reproduce
+from cbstats.pipeline.outputs import sha256_file, write_atomic, write_text
+
+
+def test_write_atomic_leaves_old_file_on_failure(tmp_path):
+    target = tmp_path / "table.csv"
+    write_text(target, "old\n")
+
+    def broken_writer(path: Path) -> None:
+        path.write_text("half a fi")
+        raise RuntimeError("interrupted")
+
+    with pytest.raises(RuntimeError):
+        write_atomic(target, broken_writer)
+    assert target.read_text() == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["table.csv"]  # no temp file left behind
+
+
+def test_descriptives_manifest_and_identical_rerun(mini_package, tmp_path, capsys):
+    out1, out2 = tmp_path / "r1", tmp_path / "r2"
+    assert reproduce(out=out1, only=["descriptives"], data_path=mini_package, seed=1, command=["t"]) == 0
+    assert reproduce(out=out2, only=["descriptives"], data_path=mini_package, seed=1, command=["t"]) == 0
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    assert last.startswith("DONE") and str(out2) in last
+    manifest = json.loads((out1 / "manifest.json").read_text())
+    assert manifest["seed"] == 1 and manifest["data"]["version"] == "1.0.0"
+    assert set(manifest["data"]["files"]) >= {"cases.csv", "conditions.csv", "datapackage.json"}
+    assert manifest["analyses"][0]["status"] == "ok"
+    assert "pymc" in manifest["environment"]["packages"]
+    outputs = manifest["outputs"]
+    for rel in ("validation_report.txt", "tables/descriptive_cases_by_region.csv",
+                "figures/cases_conditions_heatmap.png", "figures/arrangements_timeline.pdf"):
+        assert rel in outputs
+        assert outputs[rel] == sha256_file(out1 / rel)
+    manifest2 = json.loads((out2 / "manifest.json").read_text())
+    tables = {k: v for k, v in outputs.items() if k.startswith("tables/") or k.endswith(".txt")}
+    assert tables == {k: manifest2["outputs"][k] for k in tables}
+
+
+def test_quick_outputs_say_so(mini_package, tmp_path):
+    assert reproduce(out=tmp_path, only=["descriptives"], data_path=mini_package, quick=True) == 0
+    first_line = (tmp_path / "tables" / "descriptive_cases_by_region.csv").read_text().splitlines()[0]
+    assert first_line.startswith("# QUICK RUN")
+    assert json.loads((tmp_path / "manifest.json").read_text())["quick"] is True
+
+
+def test_invalid_data_fails_cleanly(mini_package, tmp_path, capsys):
+    (mini_package / "cases.csv").write_text("case_id\n", encoding="utf-8")
+    assert reproduce(out=tmp_path / "r", data_path=mini_package) == 1
+    assert "FAILED" in capsys.readouterr().out
+    assert not (tmp_path / "r").exists()
