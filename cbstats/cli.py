@@ -123,7 +123,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .pipeline import DEFAULT_SEED
 
         args.seed = DEFAULT_SEED
-    return args.handler(args, parser)
+    try:
+        return args.handler(args, parser)
+    except BrokenPipeError:  # output piped into e.g. `head`: stop quietly
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -22,7 +22,19 @@ from .formula import FormulaSpec, GroupTerm, MonoTerm
 __all__ = ["Design", "GroupDesign", "MonoDesign", "build_design", "used_columns"]
 
 _CBM_GRID = np.array([0.0, 1 / 3, 2 / 3, 1.0])
-_FUNCS_OK = {"C", "I", "np", "log", "exp", "sqrt", "center", "scale", "standardize", "True", "False"}
+_FUNCS_OK = {
+    "C",
+    "I",
+    "np",
+    "log",
+    "exp",
+    "sqrt",
+    "center",
+    "scale",
+    "standardize",
+    "True",
+    "False",
+}
 
 
 @dataclass
@@ -104,7 +116,9 @@ class Design:
         Group levels not seen in the fit get indices ``>= len(levels)`` and are
         listed in ``new_levels[name]``.
         """
-        cols = [c for c in used_columns(self.spec, self.data, self.id_col) if c != self.spec.response]
+        cols = [
+            c for c in used_columns(self.spec, self.data, self.id_col) if c != self.spec.response
+        ]
         if self.spec.trials is None or self.spec.trials not in newdata:
             cols = [c for c in cols if c != self.spec.trials]
         cols = [c for c in cols if c != self.id_col]
@@ -197,7 +211,9 @@ def _encode_ordinal(values: pd.Series, levels: list, name: str) -> np.ndarray:
         idx = [lut.get(v, -1) for v in values]
         bad = [v for v, i in zip(values, idx, strict=True) if i < 0]
         if bad:
-            raise ValueError(f"column {name!r}: values {sorted(set(map(str, bad)))} not in {levels}")
+            raise ValueError(
+                f"column {name!r}: values {sorted(set(map(str, bad)))} not in {levels}"
+            )
         return np.asarray(idx, dtype=int)
     v = values.to_numpy(dtype=float)
     lv = np.asarray(levels, dtype=float)
@@ -340,8 +356,7 @@ def build_design(
         n_dropped = int((~keep).sum())
         if n_dropped:
             warnings.warn(
-                f"dropped {n_dropped} of {len(df)} rows with missing values in the model's "
-                "columns",
+                f"dropped {n_dropped} of {len(df)} rows with missing values in the model's columns",
                 UserWarning,
                 stacklevel=3,
             )

@@ -49,8 +49,55 @@ def descriptives(ctx: RunContext) -> None:
     ctx.write_figure("arrangements_timeline", plot_timeline(wide))
 
 
+def complete_cases(ctx: RunContext):
+    """The wide case matrix without cases that lack a condition score, with a recorded note."""
+    from ..casedata.schema import CONDITIONS
+
+    wide = ctx.data.cases_wide()
+    complete = wide.dropna(subset=list(CONDITIONS)).reset_index(drop=True)
+    dropped = sorted(set(wide["case_id"]) - set(complete["case_id"]))
+    note = (f"{len(dropped)} of {len(wide)} cases have a missing condition score and are left out of "
+            f"the models: {', '.join(dropped)}") if dropped else ""
+    if note and note not in ctx.notes:
+        ctx.notes.append(note)
+    return complete
+
+
+def baselines(ctx: RunContext) -> None:
+    """statsmodels baselines of the main models (population terms), cluster-robust by dyad."""
+    import pandas as pd
+
+    from ..baselines import SeparationError, fit_baseline
+    from .specs import COMPARISON_ORDINAL, MAIN_BINARY, MAIN_ORDINAL
+
+    data = complete_cases(ctx)
+    specs = {
+        "baseline_ordinal": (MAIN_ORDINAL, "cumulative"),
+        "baseline_binary": (MAIN_BINARY, "bernoulli"),
+        "baseline_ordinal_conditions_only": (COMPARISON_ORDINAL["conditions only"], "cumulative"),
+    }
+    status = []
+    for name, (formula, family) in specs.items():
+        try:
+            result = fit_baseline(formula, data, family=family, cluster="dyad_id")
+        except SeparationError as err:
+            status.append({"model": name, "formula": formula, "family": family, "status": "not estimable",
+                           "message": str(err)})
+            continue
+        ctx.baselines[name] = result
+        table = result.summary()
+        table.insert(0, "model", name)
+        ctx.write_table(f"{name}_summary", table)
+        status.append({"model": name, "formula": formula, "family": family,
+                       "status": "ok" if result.converged else "did not converge",
+                       "message": "; ".join(result.notes), "N": result.nobs,
+                       "log_likelihood": result.llf, "AIC": result.aic})
+    ctx.write_table("baselines_status", pd.DataFrame(status))
+
+
 ANALYSES: tuple[Analysis, ...] = (
     Analysis("descriptives", "validation report, descriptive tables, dataset figures", descriptives),
+    Analysis("baselines", "statsmodels maximum-likelihood baselines (cluster-robust by dyad)", baselines),
 )
 
 

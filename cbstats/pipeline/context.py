@@ -40,6 +40,8 @@ class RunContext:
     written: list[Path] = field(default_factory=list)
     fits: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    baselines: dict[str, Any] = field(default_factory=dict)
+    bayes: dict[str, Any] = field(default_factory=dict)
 
     @property
     def quick_banner(self) -> str:

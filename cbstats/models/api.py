@@ -1,0 +1,197 @@
+"""Public entry points: :func:`fit` and :func:`sample_prior_predictive`."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import platform
+from typing import Any
+
+import arviz as az
+import pandas as pd
+import pymc as pm
+
+from .design import Design, build_design
+from .families import build_model, get_family
+from .formula import parse_formula
+from .priors import resolve_priors
+from .result import BayesResult
+from .sampling import new_seed, sample_model
+from .terms import safe_name
+
+__all__ = ["fit", "sample_prior_predictive", "data_hash", "package_versions"]
+
+_PACKAGES = ("cbstats", "pymc", "pytensor", "arviz", "nutpie", "numpy", "pandas", "formulae")
+
+
+def data_hash(data: pd.DataFrame) -> str:
+    """SHA-256 of the DataFrame's CSV serialisation (index included)."""
+    return hashlib.sha256(data.to_csv().encode("utf-8")).hexdigest()
+
+
+def package_versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for p in _PACKAGES:
+        try:
+            out[p] = importlib.metadata.version(p)
+        except importlib.metadata.PackageNotFoundError:
+            out[p] = "unknown"
+    return out
+
+
+def prepare(
+    formula: str,
+    data: pd.DataFrame,
+    family: str,
+    priors: dict[str, Any] | None,
+    *,
+    id_col: str | None,
+    missing: str,
+    centered: bool | None,
+) -> tuple[Design, dict, pm.Model]:
+    """Formula -> design -> resolved priors -> PyMC model (no sampling)."""
+    get_family(family)
+    spec = parse_formula(formula)
+    design = build_design(spec, data, family, id_col=id_col, missing=missing)
+    resolved = resolve_priors(design, priors)
+    model = build_model(design, resolved, centered)
+    return design, resolved, model
+
+
+def fit(
+    formula: str,
+    data: pd.DataFrame,
+    family: str = "cumulative",
+    *,
+    priors: dict[str, Any] | None = None,
+    sampler: str = "nutpie",
+    draws: int = 1000,
+    tune: int = 1000,
+    chains: int = 4,
+    seed: int | None = None,
+    progressbar: bool | None = None,
+    id_col: str | None = None,
+    missing: str = "raise",
+    centered: bool | None = None,
+    target_accept: float | None = None,
+    cores: int | None = None,
+    check: bool = True,
+) -> BayesResult:
+    """Fit a Bayesian (hierarchical) regression model.
+
+    Parameters
+    ----------
+    formula
+        lme4/brms-style formula, e.g.
+        ``"transformation ~ mo(forum) + n_interaction + (1 | region) + (1 | dyad_id)"``;
+        see :mod:`cbstats.models.formula`.
+    data
+        Tidy DataFrame (not modified).
+    family
+        ``"cumulative"`` (ordinal logit), ``"bernoulli"`` or ``"binomial"``.
+    priors
+        Overrides of the default priors by class or term, e.g.
+        ``{"b": "normal(0, 1)", "sd[region]": "halfnormal(0.5)"}``;
+        see :mod:`cbstats.models.priors`. Unknown keys raise ``ValueError``.
+    sampler
+        ``"nutpie"`` (default; falls back to PyMC with a warning if it fails)
+        or ``"pymc"``.
+    draws, tune, chains
+        Draws per chain after warmup, warmup iterations, chains.
+    seed
+        Random seed (a fresh one is drawn and stored if None). Same seed,
+        same draws.
+    progressbar
+        None: shown in terminals and notebooks, hidden when ``CI`` is set.
+    id_col
+        Column of unique case ids used as the ``obs`` coordinate (default:
+        the DataFrame index).
+    missing
+        ``"raise"`` (default) or ``"drop"`` rows with missing values in the
+        model's columns (the number dropped is reported).
+    centered
+        Parameterisation of varying intercepts: None chooses per term
+        (centred when there are >= 30 observations per level), True/False
+        forces it.
+    target_accept, cores
+        Passed to the sampler.
+    check
+        Run :meth:`BayesResult.diagnostics` and warn if a check fails.
+
+    Returns
+    -------
+    BayesResult
+    """
+    design, resolved, model = prepare(
+        formula, data, family, priors, id_col=id_col, missing=missing, centered=centered
+    )
+    seed = new_seed() if seed is None else int(seed)
+    idata, used = sample_model(
+        model,
+        sampler=sampler,
+        draws=draws,
+        tune=tune,
+        chains=chains,
+        seed=seed,
+        progressbar=progressbar,
+        cores=cores,
+        target_accept=target_accept,
+        initvals=get_family(family).initvals(design),
+    )
+    result = BayesResult(
+        idata=idata,
+        design=design,
+        priors={k: str(v) for k, v in resolved.items()},
+        formula=formula,
+        family=family,
+        seed=seed,
+        sampler=used,
+        data_hash=data_hash(data),
+        versions=package_versions(),
+        fit_options={
+            "draws": draws,
+            "tune": tune,
+            "chains": chains,
+            "sampler": sampler,
+            "id_col": id_col,
+            "missing": missing,
+            "centered": centered,
+            "target_accept": target_accept,
+            "n_dropped": design.n_dropped,
+        },
+        priors_input={k: str(v) for k, v in (priors or {}).items()},
+    )
+    if check:
+        result.diagnostics(strict=False, warn=True)
+    return result
+
+
+def sample_prior_predictive(
+    formula: str,
+    data: pd.DataFrame,
+    family: str = "cumulative",
+    priors: dict[str, Any] | None = None,
+    draws: int = 500,
+    seed: int | None = None,
+    *,
+    id_col: str | None = None,
+    missing: str = "raise",
+) -> az.InferenceData:
+    """Draw parameters and responses from the prior (prior predictive check).
+
+    Parameters are as in :func:`fit`. Returns an InferenceData with groups
+    ``prior`` (parameters, incl. ``cutpoints``/``intercept`` on the original
+    scale) and ``prior_predictive`` (the response, dim ``obs``).
+    """
+    design, _, model = prepare(
+        formula, data, family, priors, id_col=id_col, missing=missing, centered=None
+    )
+    with model:
+        idata = pm.sample_prior_predictive(draws=draws, random_seed=seed)
+    resp = safe_name(design.spec.response)
+    if family == "cumulative" and resp in idata.prior_predictive:
+        import numpy as np
+
+        codes = idata.prior_predictive[resp].values
+        idata.prior_predictive[resp].values = np.asarray(design.response_levels)[codes]
+    return idata

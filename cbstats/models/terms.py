@@ -1,0 +1,191 @@
+"""Shared building blocks of the linear predictor (used inside a model context).
+
+Geometry choices
+----------------
+* **Centred population predictors.** Columns of the design matrix are centred
+  at their sample means before sampling, so the intercept (or the cutpoints)
+  is nearly uncorrelated with the slopes. ``mo()`` terms are centred the same
+  way (at the sample mean of their monotonic transform, which depends on the
+  simplex and is computed inside the graph). The builders add back the
+  ``offset`` so that ``intercept``/``cutpoints`` are reported on the original
+  scale.
+* **Zero-sum varying effects.** With an intercept or cutpoints in the model,
+  group effects are given a :class:`pymc.ZeroSumNormal` distribution: they sum
+  to zero over the levels, so their mean cannot trade off against the
+  intercept or (in the ordinal model) shift all cutpoints at once. That
+  ridge is what makes a naive cumulative model with ~300 group levels mix
+  badly. The ZeroSumNormal with scale ``sd`` is exactly the distribution of
+  i.i.d. ``Normal(0, sd)`` effects after removing their mean (which the
+  intercept absorbs), so ``sd`` keeps its usual meaning and new levels are
+  drawn from ``Normal(0, sd)``.
+* **Centred or non-centred.** Varying intercepts use the non-centred form
+  ``r = sd * z`` (``z`` zero-sum with unit scale) when groups are small,
+  which avoids the funnel between ``sd`` and the effects; with many
+  observations per level (``n / levels >= 30`` by default) the centred form
+  ``r ~ ZeroSumNormal(sd)`` is better conditioned and is used instead.
+  Correlated varying slopes are always non-centred via the Cholesky factor of
+  an LKJ covariance.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pymc as pm
+import pytensor.tensor as pt
+
+from .design import Design, GroupDesign, MonoDesign
+from .priors import Prior, make_dist, make_rv
+
+__all__ = ["safe_name", "model_coords", "linear_predictor", "CENTERED_MIN_PER_LEVEL"]
+
+CENTERED_MIN_PER_LEVEL = 30
+
+
+def safe_name(name: str) -> str:
+    """A variable-name-safe version of a term or group name."""
+    return re.sub(r"[^A-Za-z0-9_]", "_", name.replace(":", "__"))
+
+
+def coef_dim(g: GroupDesign) -> str:
+    return f"{g.name}__coef"
+
+
+def step_dim(m: MonoDesign) -> str:
+    return f"{m.term.var}__step"
+
+
+def model_coords(design: Design) -> dict[str, list]:
+    """Named coordinates of every dimension of the model."""
+    coords: dict[str, list] = {"obs": list(design.obs_ids)}
+    if design.coef_names:
+        coords["term"] = design.coef_names
+    if design.family == "cumulative":
+        lv = [str(v) for v in design.response_levels]
+        coords["cutpoint"] = [f"{a}|{b}" for a, b in zip(lv[:-1], lv[1:], strict=True)]
+    for g in design.groups:
+        coords[g.name] = g.levels
+        if g.k > 1:
+            coords[coef_dim(g)] = g.term.coef_names
+            coords[coef_dim(g) + "_bis"] = g.term.coef_names
+    for m in design.mono:
+        coords[step_dim(m)] = [str(v) for v in m.levels[1:]]
+    return coords
+
+
+def population_effects(design: Design, priors: dict[str, Prior], center: bool):
+    """Population terms and ``mo()`` terms: returns ``(eta, offset)``.
+
+    ``eta`` uses centred predictors when ``center``; ``offset`` is what the
+    uncentred linear predictor adds (``eta_raw = eta + offset``).
+    """
+    names = design.coef_names
+    if not names:
+        return pt.zeros(design.n_obs), pt.constant(0.0)
+    ps = [priors[f"b[{n}]"] for n in names]
+    if len({p.dist for p in ps}) == 1 and ps[0].dist in ("normal", "student_t"):
+        kw = {k: np.array([p.params[k] for p in ps]) for k in ps[0].params}
+        if ps[0].dist == "normal":
+            b = pm.Normal("b", mu=kw["mu"], sigma=kw["sigma"], dims="term")
+        else:
+            b = pm.StudentT("b", nu=kw["nu"], mu=kw["mu"], sigma=kw["sigma"], dims="term")
+    else:
+        parts = [make_rv(f"b_{safe_name(n)}", p) for n, p in zip(names, ps, strict=True)]
+        b = pm.Deterministic("b", pt.stack(parts), dims="term")
+    p = design.X.shape[1]
+    offset = pt.constant(0.0)
+    if p:
+        mean = design.X_mean if center else np.zeros(p)
+        eta = pt.dot(design.X - mean, b[:p])
+        offset = offset + pt.dot(mean, b[:p])
+    else:
+        eta = pt.zeros(design.n_obs)
+    for i, m in enumerate(design.mono):
+        prior = priors[f"simplex[{m.term.name}]"]
+        zeta = pm.Dirichlet(
+            f"simplex_{safe_name(m.term.var)}",
+            a=np.full(m.D, prior.params["alpha"]),
+            dims=step_dim(m),
+        )
+        scale = m.D * pt.concatenate([pt.zeros(1), pt.cumsum(zeta)])
+        vals = scale[m.index]
+        mean = vals.mean() if center else pt.constant(0.0)
+        eta = eta + b[p + i] * (vals - mean)
+        offset = offset + b[p + i] * mean
+    return eta, offset
+
+
+def _use_centered(design: Design, g: GroupDesign, centered: bool | None) -> bool:
+    if g.k > 1:
+        return False
+    if centered is not None:
+        return centered
+    return (not g.term.mm) and design.n_obs / len(g.levels) >= CENTERED_MIN_PER_LEVEL
+
+
+def varying_effects(
+    design: Design,
+    g: GroupDesign,
+    priors: dict[str, Prior],
+    *,
+    zero_sum: bool,
+    centered: bool | None = None,
+):
+    """The contribution of one ``(... | g)`` or ``mm()`` term to the linear predictor.
+
+    Creates ``sd_<g>`` (and ``cor_<g>`` for correlated slopes) and the
+    Deterministic or free variable ``r_<g>`` of group-level effects with the
+    grouping factor's levels as coordinate.
+    """
+    nm = safe_name(g.name)
+    sd_prior = priors[f"sd[{g.name}]"]
+    if g.k == 1:
+        sd = make_rv(f"sd_{nm}", sd_prior)
+        if _use_centered(design, g, centered):
+            if zero_sum:
+                r = pm.ZeroSumNormal(f"r_{nm}", sigma=sd, dims=g.name)
+            else:
+                r = pm.Normal(f"r_{nm}", 0.0, sigma=sd, dims=g.name)
+        else:
+            if zero_sum:
+                z = pm.ZeroSumNormal(f"z_{nm}", sigma=1.0, dims=g.name)
+            else:
+                z = pm.Normal(f"z_{nm}", 0.0, 1.0, dims=g.name)
+            r = pm.Deterministic(f"r_{nm}", sd * z, dims=g.name)
+        if g.term.mm:
+            M = g.index.shape[1]
+            return r[g.index].sum(axis=1) / M
+        return r[g.index] * g.Z[:, 0]
+    # correlated varying intercept(s) and slopes: non-centred with LKJ Cholesky factor
+    eta = priors[f"cor[{g.name}]"].params["eta"]
+    packed = pm.LKJCholeskyCov(
+        f"chol_{nm}", n=g.k, eta=eta, sd_dist=make_dist(sd_prior, shape=g.k), compute_corr=False
+    )
+    chol = pm.expand_packed_triangular(g.k, packed, lower=True)
+    stds = pt.sqrt(pt.sum(chol**2, axis=1))
+    pm.Deterministic(f"sd_{nm}", stds, dims=coef_dim(g))
+    corr = pt.dot(chol, chol.T) / pt.outer(stds, stds)
+    pm.Deterministic(f"cor_{nm}", corr, dims=(coef_dim(g), coef_dim(g) + "_bis"))
+    pop_cols = set(design.terms)
+    all_zero_sum = zero_sum and all(c == "Intercept" or c in pop_cols for c in g.term.coef_names)
+    if all_zero_sum:
+        z = pm.ZeroSumNormal(f"z_{nm}", sigma=1.0, dims=(coef_dim(g), g.name))
+    else:
+        z = pm.Normal(f"z_{nm}", 0.0, 1.0, dims=(coef_dim(g), g.name))
+    r = pm.Deterministic(f"r_{nm}", pt.dot(chol, z).T, dims=(g.name, coef_dim(g)))
+    return (r[g.index] * g.Z).sum(axis=1)
+
+
+def linear_predictor(
+    design: Design, priors: dict[str, Prior], *, center: bool, centered: bool | None = None
+):
+    """Assemble population, monotonic and varying terms: returns ``(eta, offset)``.
+
+    Must be called inside a :class:`pymc.Model` context with
+    :func:`model_coords` registered.
+    """
+    eta, offset = population_effects(design, priors, center)
+    for g in design.groups:
+        eta = eta + varying_effects(design, g, priors, zero_sum=center, centered=centered)
+    return eta, offset
