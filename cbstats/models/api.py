@@ -111,7 +111,7 @@ def fit(
         model's columns (the number dropped is reported).
     centered
         Parameterisation of varying intercepts: None chooses per term
-        (centred when there are >= 30 observations per level), True/False
+        (centred when there are >= 100 observations per level), True/False
         forces it.
     target_accept, cores
         Passed to the sampler.
@@ -126,6 +126,8 @@ def fit(
         formula, data, family, priors, id_col=id_col, missing=missing, centered=centered
     )
     seed = new_seed() if seed is None else int(seed)
+    dhash = data_hash(data)
+    key = (formula, family, dhash, repr(sorted(resolved.items(), key=str)), centered, id_col, missing)
     idata, used = sample_model(
         model,
         sampler=sampler,
@@ -137,6 +139,7 @@ def fit(
         cores=cores,
         target_accept=target_accept,
         initvals=get_family(family).initvals(design),
+        cache_key=key,
     )
     result = BayesResult(
         idata=idata,
@@ -146,7 +149,7 @@ def fit(
         family=family,
         seed=seed,
         sampler=used,
-        data_hash=data_hash(data),
+        data_hash=dhash,
         versions=package_versions(),
         fit_options={
             "draws": draws,

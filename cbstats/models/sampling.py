@@ -41,10 +41,22 @@ def _clean(idata: az.InferenceData) -> az.InferenceData:
     return idata
 
 
-def _sample_nutpie(model, draws, tune, chains, seed, progressbar, cores, target_accept, initvals):
+_COMPILED: dict = {}  # cache_key -> compiled nutpie model (a few, most recent)
+_CACHE_SIZE = 4
+
+
+def _sample_nutpie(
+    model, draws, tune, chains, seed, progressbar, cores, target_accept, initvals, cache_key
+):
     import nutpie
 
-    compiled = nutpie.compile_pymc_model(model, initial_points=initvals or None)
+    compiled = _COMPILED.get(cache_key) if cache_key is not None else None
+    if compiled is None:
+        compiled = nutpie.compile_pymc_model(model, initial_points=initvals or None)
+        if cache_key is not None:
+            _COMPILED[cache_key] = compiled
+            while len(_COMPILED) > _CACHE_SIZE:
+                _COMPILED.pop(next(iter(_COMPILED)))
     kwargs = {}
     if target_accept is not None:
         kwargs["target_accept"] = target_accept
@@ -62,7 +74,9 @@ def _sample_nutpie(model, draws, tune, chains, seed, progressbar, cores, target_
     return _clean(idata)
 
 
-def _sample_pymc(model, draws, tune, chains, seed, progressbar, cores, target_accept, initvals):
+def _sample_pymc(
+    model, draws, tune, chains, seed, progressbar, cores, target_accept, initvals, cache_key
+):
     kwargs = {}
     if target_accept is not None:
         kwargs["target_accept"] = target_accept
@@ -96,6 +110,7 @@ def sample_model(
     target_accept: float | None = None,
     log_likelihood: bool = True,
     initvals: dict | None = None,
+    cache_key: tuple | None = None,
 ) -> tuple[az.InferenceData, str]:
     """Sample the posterior of ``model`` and add the pointwise log-likelihood.
 
@@ -120,6 +135,10 @@ def sample_model(
         Add the ``log_likelihood`` group.
     initvals
         Starting values by variable name (e.g. ordered cutpoints).
+    cache_key
+        Hashable identity of the model (formula, data hash, priors, ...). A
+        nutpie model compiled under the same key in this process is reused,
+        so a repeated ("warm") fit skips compilation.
 
     Returns
     -------
@@ -131,7 +150,7 @@ def sample_model(
         raise ValueError(f"sampler must be 'nutpie' or 'pymc', got {sampler!r}")
     progress = resolve_progressbar(progressbar)
     cores = cores or min(chains, os.cpu_count() or 1)
-    args = (model, draws, tune, chains, int(seed), progress, cores, target_accept, initvals)
+    args = (model, draws, tune, chains, int(seed), progress, cores, target_accept, initvals, cache_key)
     used = sampler
     if sampler == "nutpie":
         try:

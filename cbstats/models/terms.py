@@ -21,7 +21,7 @@ Geometry choices
 * **Centred or non-centred.** Varying intercepts use the non-centred form
   ``r = sd * z`` (``z`` zero-sum with unit scale) when groups are small,
   which avoids the funnel between ``sd`` and the effects; with many
-  observations per level (``n / levels >= 30`` by default) the centred form
+  observations per level (``n / levels >= 100`` by default) the centred form
   ``r ~ ZeroSumNormal(sd)`` is better conditioned and is used instead.
   Correlated varying slopes are always non-centred via the Cholesky factor of
   an LKJ covariance.
@@ -40,7 +40,7 @@ from .priors import Prior, make_dist, make_rv
 
 __all__ = ["safe_name", "model_coords", "linear_predictor", "CENTERED_MIN_PER_LEVEL"]
 
-CENTERED_MIN_PER_LEVEL = 30
+CENTERED_MIN_PER_LEVEL = 100
 
 
 def safe_name(name: str) -> str:

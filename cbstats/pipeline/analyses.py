@@ -95,9 +95,46 @@ def baselines(ctx: RunContext) -> None:
     ctx.write_table("baselines_status", pd.DataFrame(status))
 
 
+def ensure_baselines(ctx: RunContext) -> None:
+    """Fit the baselines if this run has not done so yet (for analyses run on their own)."""
+    if not ctx.baselines:
+        baselines(ctx)
+
+
+def _models(ctx: RunContext) -> None:
+    from .study_models import models
+
+    models(ctx)
+
+
+def _comparison(ctx: RunContext) -> None:
+    from .study_models import comparison
+
+    comparison(ctx)
+
+
+def _robustness(ctx: RunContext) -> None:
+    from .study_robustness import robustness
+
+    robustness(ctx)
+
+
+def _interpretation(ctx: RunContext) -> None:
+    from .study_robustness import interpretation
+
+    interpretation(ctx)
+
+
 ANALYSES: tuple[Analysis, ...] = (
     Analysis("descriptives", "validation report, descriptive tables, dataset figures", descriptives),
     Analysis("baselines", "statsmodels maximum-likelihood baselines (cluster-robust by dyad)", baselines),
+    Analysis("models", "main Bayesian ordinal and binary models: summaries, diagnostics, tables, figures",
+             _models),
+    Analysis("comparison", "model comparison by LOO (exact k-fold when Pareto k is high)", _comparison),
+    Analysis("robustness", "prior sensitivity, case influence, refits without low-confidence codings",
+             _robustness),
+    Analysis("interpretation", "predicted probabilities by condition profile; removing one condition",
+             _interpretation),
 )
 
 

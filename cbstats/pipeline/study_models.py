@@ -1,0 +1,85 @@
+"""Analyses 03 (main Bayesian models) and 04 (model comparison)."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+
+from .context import RunContext
+from .fitting import KFOLD, fit_settings, get_fit
+from .specs import COMPARISON_ORDINAL, CONDITION_TERMS, MAIN_BINARY, MAIN_ORDINAL, PROCESS_TERMS
+
+
+def main_fits(ctx: RunContext):
+    """The main ordinal and binary models (fitted once per run)."""
+    from .analyses import complete_cases
+
+    data = complete_cases(ctx)
+    ordinal = get_fit(ctx, "bayes_ordinal", MAIN_ORDINAL, "cumulative", data)
+    binary = get_fit(ctx, "bayes_binary", MAIN_BINARY, "bernoulli", data)
+    return data, ordinal, binary
+
+
+def ppc_table(result, observed: pd.Series) -> pd.DataFrame:
+    """Observed vs posterior-predictive counts per outcome category (90% intervals)."""
+    pps = result.predict(None, kind="pps", seed=result.seed).values  # chain, draw, obs
+    draws = pps.reshape(-1, pps.shape[-1])
+    rows = []
+    for level in sorted(pd.unique(observed)):
+        counts = (draws == level).sum(axis=1)
+        rows.append({"category": level, "observed": int((observed == level).sum()),
+                     "predicted_mean": float(counts.mean()),
+                     "predicted_lower": float(np.quantile(counts, 0.05)),
+                     "predicted_upper": float(np.quantile(counts, 0.95))})
+    return pd.DataFrame(rows)
+
+
+def models(ctx: RunContext) -> None:
+    """Main ordinal (transformation) and binary (institutionalized) models."""
+    from .analyses import ensure_baselines
+
+    data, ordinal, binary = main_fits(ctx)
+    ctx.write_table("bayes_ordinal_ppc", ppc_table(ordinal, data["transformation"]))
+    ctx.write_table("bayes_binary_ppc", ppc_table(binary, data["institutionalized"]))
+    priors = pd.DataFrame(
+        [{"model": name, "class_or_term": k, "prior": v}
+         for name, r in (("bayes_ordinal", ordinal), ("bayes_binary", binary)) for k, v in r.priors.items()]
+    )
+    ctx.write_table("bayes_priors", priors)
+    group_effects = ordinal.summary(group_effects=True)
+    ctx.write_table("bayes_ordinal_group_effects", group_effects[group_effects["param_class"] == "r"])
+    ensure_baselines(ctx)
+    from .reporting import coefficient_tables, model_figures
+
+    coefficient_tables(ctx)
+    model_figures(ctx, data)
+
+
+def comparison(ctx: RunContext) -> None:
+    """Conditions only vs process only vs both; complete pooling vs hierarchical (LOO / k-fold)."""
+    from ..models import compare
+    from .analyses import complete_cases
+
+    data = complete_cases(ctx)
+    folds = KFOLD["quick" if ctx.quick else "full"]
+    settings = fit_settings(ctx)
+    results = {}
+    for label, formula in COMPARISON_ORDINAL.items():
+        name = "bayes_ordinal" if formula == MAIN_ORDINAL else "cmp_" + "_".join(
+            w for w in label.replace(",", "").replace("(", "").replace(")", "").split() if w != "+")
+        results[label] = get_fit(ctx, name, formula, "cumulative", data, save=False)
+    binary = {
+        "binary hierarchical": get_fit(ctx, "bayes_binary", MAIN_BINARY, "bernoulli", data),
+        "binary complete pooling": get_fit(
+            ctx, "cmp_binary_pooled", f"institutionalized ~ {CONDITION_TERMS} + {PROCESS_TERMS}",
+            "bernoulli", data, save=False),
+    }
+    for name, group in (("ordinal", results), ("binary", binary)):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            table = compare(group, folds=folds, seed=ctx.seed, **settings)
+        notes = sorted({str(w.message) for w in caught if "Pareto" in str(w.message)})
+        ctx.notes.extend(f"model comparison ({name}): {n}" for n in notes)
+        ctx.write_table(f"model_comparison_{name}", table)

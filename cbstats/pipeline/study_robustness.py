@@ -1,0 +1,144 @@
+"""Analyses 05 (robustness) and 06 (interpretation)."""
+
+from __future__ import annotations
+
+import arviz as az
+import numpy as np
+import pandas as pd
+
+from ..casedata.schema import CONDITIONS
+from .context import RunContext
+from .specs import MAIN_BINARY, MAIN_ORDINAL
+
+
+def prior_sensitivity(result, data: pd.DataFrame) -> pd.DataFrame:
+    """Power-scaling sensitivity (arviz.psens) of each population coefficient to prior and likelihood."""
+    import pymc as pm
+
+    from ..models.api import prepare
+
+    _, _, model = prepare(result.formula, data, result.family, None, id_col="case_id",
+                          missing="raise", centered=None)
+    idata = result.idata.copy()
+    if "log_prior" not in idata.groups():
+        pm.compute_log_prior(idata, model=model, progressbar=False)
+    var = [v for v in ("b",) if v in idata.posterior]
+    prior = az.psens(idata, component="prior", var_names=var)
+    like = az.psens(idata, component="likelihood", var_names=var)
+    rows = []
+    for v in var:
+        p, lk = prior[v], like[v]
+        dim = [d for d in p.dims][0]
+        for term in p[dim].values:
+            ps, ls = float(p.sel({dim: term})), float(lk.sel({dim: term}))
+            diagnosis = ("prior-data conflict" if ps >= 0.05 and ls >= 0.05 else
+                         "strong prior / weak likelihood" if ps >= 0.05 else "no concern")
+            rows.append({"term": str(term), "prior_sensitivity": ps, "likelihood_sensitivity": ls,
+                         "diagnosis": diagnosis})
+    return pd.DataFrame(rows)
+
+
+def loo_influence(result, top: int = 10) -> pd.DataFrame:
+    """Approximate leave-one-case-out shift of each coefficient (PSIS importance weights).
+
+    For case i the leave-one-out posterior mean is the posterior mean reweighted by
+    PSIS-smoothed weights proportional to 1 / p(y_i | theta). Shifts are in
+    posterior-sd units; cases with Pareto k > 0.7 are flagged (approximation unreliable).
+    """
+    idata = result.idata
+    ll = idata.log_likelihood[list(idata.log_likelihood.data_vars)[0]]
+    ll = ll.stack(sample=("chain", "draw")).transpose("sample", ...).values  # S x N
+    b = idata.posterior["b"].stack(sample=("chain", "draw")).transpose("sample", ...).values  # S x P
+    terms = [str(t) for t in idata.posterior["b"][idata.posterior["b"].dims[-1]].values]
+    cases = [str(c) for c in idata.log_likelihood[ll_dim(idata)].values]
+    log_w, k = az.psislw(-ll)
+    w = np.exp(log_w)  # S x N, normalised per column
+    loo_means = w.T @ b  # N x P
+    sd = b.std(axis=0)
+    shift = (loo_means - b.mean(axis=0)) / sd
+    rows = []
+    for i, case in enumerate(cases):
+        j = int(np.argmax(np.abs(shift[i])))
+        rows.append({"case_id": case, "max_abs_shift_sd": float(np.abs(shift[i]).max()),
+                     "term_moved_most": terms[j], "shift_sd": float(shift[i, j]),
+                     "pareto_k": float(k[i]), "approximation_reliable": bool(k[i] <= 0.7)})
+    return pd.DataFrame(rows).sort_values("max_abs_shift_sd", ascending=False).reset_index(drop=True)
+
+
+def ll_dim(idata) -> str:
+    var = list(idata.log_likelihood.data_vars)[0]
+    return [d for d in idata.log_likelihood[var].dims if d not in ("chain", "draw")][0]
+
+
+def robustness(ctx: RunContext) -> None:
+    """Prior sensitivity, leave-one-case-out influence, refits without low-confidence codings."""
+    from .fitting import get_fit
+    from .study_models import main_fits
+
+    data, ordinal, binary = main_fits(ctx)
+    for name, result in (("ordinal", ordinal), ("binary", binary)):
+        ctx.write_table(f"robustness_prior_sensitivity_{name}", prior_sensitivity(result, data))
+        influence = loo_influence(result)
+        labels = data.set_index("case_id")["case_label"]
+        influence.insert(1, "case_label", influence["case_id"].map(labels))
+        ctx.write_table(f"robustness_case_influence_{name}", influence)
+    cases = ctx.data.table("cases").set_index("case_id")
+    conds = ctx.data.table("conditions")
+    n_low = conds[conds["confidence"] == "low"].groupby("case_id").size()
+    subsets = {
+        "no_low_confidence_outcome": data[data["case_id"].map(cases["transformation_confidence"]) != "low"],
+        "at_most_2_low_confidence_conditions": data[data["case_id"].map(n_low).fillna(0) <= 2],
+    }
+    rows = []
+    main = {"ordinal": ordinal.summary(), "binary": binary.summary()}
+    for subset, frame in subsets.items():
+        frame = frame.reset_index(drop=True)
+        for kind, formula, family in (("ordinal", MAIN_ORDINAL, "cumulative"),
+                                      ("binary", MAIN_BINARY, "bernoulli")):
+            refit = get_fit(ctx, f"robust_{kind}_{subset}", formula, family, frame, save=False)
+            s = refit.summary().set_index("term")
+            m = main[kind].set_index("term")
+            for term in m.index[m["param_class"] == "b"]:
+                rows.append({"model": kind, "subset": subset, "n_cases": len(frame), "term": term,
+                             "estimate_all": m.loc[term, "estimate"], "estimate_subset": s.loc[term, "estimate"],
+                             "lower_subset": s.loc[term, "lower"], "upper_subset": s.loc[term, "upper"],
+                             "shift_in_sd": (s.loc[term, "estimate"] - m.loc[term, "estimate"])
+                             / m.loc[term, "std_error"]})
+    ctx.write_table("robustness_low_confidence_refits", pd.DataFrame(rows))
+
+
+def interpretation(ctx: RunContext) -> None:
+    """Predicted probability of institutionalization by condition profile; effect of removing a condition."""
+    from .study_models import main_fits
+
+    data, _, binary = main_fits(ctx)
+    p = binary.predict(data, kind="mean").values.reshape(-1, len(data))  # draws x cases
+    fitted = pd.DataFrame({"case_id": data["case_id"], "case_label": data["case_label"],
+                           "p_mean": p.mean(axis=0), "p_lower": np.quantile(p, 0.05, axis=0),
+                           "p_upper": np.quantile(p, 0.95, axis=0),
+                           "institutionalized": data["institutionalized"]})
+    profile = data[list(CONDITIONS)].astype(str).agg("/".join, axis=1)
+    by_profile = (fitted.assign(profile=profile.to_numpy())
+                  .groupby("profile", sort=False)
+                  .agg(n_cases=("case_id", "size"), p_mean=("p_mean", "mean"),
+                       p_lower=("p_lower", "mean"), p_upper=("p_upper", "mean"),
+                       observed_share=("institutionalized", "mean"),
+                       cases=("case_label", lambda s: "; ".join(s)))
+                  .reset_index().sort_values("p_mean", ascending=False))
+    by_profile.insert(1, "profile_order", "/".join(CONDITIONS))
+    ctx.write_table("interpretation_profiles", by_profile)
+    rows = []
+    for cond in CONDITIONS:
+        absent = data.copy()
+        absent[cond] = 0.0
+        q = binary.predict(absent, kind="mean").values.reshape(-1, len(data))
+        diff = q - p
+        for i, case in enumerate(data["case_id"]):
+            if data[cond].iloc[i] == 0:
+                continue
+            rows.append({"case_id": case, "case_label": data["case_label"].iloc[i], "condition": cond,
+                         "observed_score": data[cond].iloc[i], "p_observed": p[:, i].mean(),
+                         "p_condition_absent": q[:, i].mean(), "change_mean": diff[:, i].mean(),
+                         "change_lower": np.quantile(diff[:, i], 0.05),
+                         "change_upper": np.quantile(diff[:, i], 0.95)})
+    ctx.write_table("interpretation_condition_absent", pd.DataFrame(rows))

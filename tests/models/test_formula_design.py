@@ -1,0 +1,143 @@
+"""Plumbing: formula parsing, design matrices, priors and input errors (no sampling)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cbstats.models.design import build_design
+from cbstats.models.formula import parse_formula
+from cbstats.models.priors import parse_prior, resolve_priors
+
+
+def test_parse_special_terms():
+    s = parse_formula(
+        "y ~ x1*C(c) + mo(forum) + (1 | region/dyad) + (1 + x1 | arr) + mm(state_a, state_b)"
+    )
+    assert s.response == "y" and s.trials is None
+    assert s.population == "x1*C(c)"
+    assert [m.var for m in s.mono] == ["forum"]
+    names = [g.name for g in s.groups]
+    assert names == ["region", "region:dyad", "arr", "state"]
+    assert s.groups[2].slopes == ("x1",) and s.groups[2].intercept
+    assert s.groups[3].mm and s.groups[3].factors == ("state_a", "state_b")
+    assert parse_formula("y ~ (1 | mm(a, b))").groups[0].mm
+
+
+def test_parse_binomial_lhs_and_errors():
+    s = parse_formula("k | trials(n) ~ x")
+    assert (s.response, s.trials) == ("k", "n")
+    for bad in [
+        "y x",
+        "~ x",
+        "y ~ ",
+        "y ~ (1 | g",
+        "y ~ (1 || g)",
+        "y ~ (1 | g) + (x | g)",
+        "y ~ mo(x):z",
+        "y ~ mo(x, z)",
+        "y ~ (log(x) | g)",
+        "k | n ~ x",
+    ]:
+        with pytest.raises(ValueError):
+            parse_formula(bad)
+
+
+def test_design_arrays_levels_and_no_mutation(cbm_like):
+    df = cbm_like
+    before = df.copy()
+    spec = parse_formula(
+        "transformation ~ n_interaction + mo(forum) + (1 | region/dyad_id) + mm(state_a, state_b)"
+    )
+    d = build_design(spec, df, "cumulative", id_col="case_id")
+    pd.testing.assert_frame_equal(df, before)
+    assert d.terms == ["n_interaction"]
+    assert d.coef_names == ["n_interaction", "mo(forum)"]
+    np.testing.assert_allclose(d.X_mean, [df.n_interaction.mean()])
+    assert d.mono[0].levels == [0.0, 0.33, 0.67, 1.0]
+    np.testing.assert_array_equal(d.mono[0].index, np.searchsorted([0, 0.33, 0.67, 1], df.forum))
+    assert d.response_levels == [0, 1, 2, 3]
+    g = {x.name: x for x in d.groups}
+    assert g["region"].levels == sorted(df.region.unique())
+    assert g["region:dyad_id"].levels[0].count(":") == 1
+    assert g["state"].index.shape == (len(df), 2)
+    assert list(d.obs_ids) == list(df.case_id)
+    # integer-coded ordinal predictors and exact 1/3 grids are accepted
+    df2 = df.assign(forum=(df.forum * 3).round().astype(int))
+    d2 = build_design(spec, df2, "cumulative")
+    np.testing.assert_array_equal(d2.mono[0].index, d.mono[0].index)
+    df3 = df.assign(forum=np.round(df.forum * 3) / 3)
+    np.testing.assert_array_equal(build_design(spec, df3, "cumulative").mono[0].index, d.mono[0].index)
+
+
+def test_categorical_and_interaction_names():
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"y": rng.integers(0, 2, 30), "x": rng.normal(size=30),
+                       "c": rng.choice(["a", "b", "c"], 30)})
+    d = build_design(parse_formula("y ~ x * c"), df, "bernoulli")
+    assert d.terms == ["x", "c[b]", "c[c]", "x:c[b]", "x:c[c]"]
+    assert d.has_intercept and d.X.shape == (30, 5)
+
+
+def test_new_data_new_levels(cbm_like):
+    spec = parse_formula("institutionalized ~ n_interaction + mo(forum) + (1 | region)")
+    d = build_design(spec, cbm_like, "bernoulli")
+    new = cbm_like.head(3).assign(region=["Europe", "Antarctica", "Antarctica"])
+    arr = d.new_arrays(new)
+    L = len(d.groups[0].levels)
+    assert arr["groups"][0].tolist() == [d.groups[0].levels.index("Europe"), L, L]
+    assert arr["new_levels"]["region"] == ["Antarctica"]
+    with pytest.raises(ValueError, match="forum"):
+        d.new_arrays(new.assign(forum=0.5))
+
+
+def test_unknown_columns_and_missing(cbm_like):
+    with pytest.raises(ValueError, match="nope"):
+        build_design(parse_formula("transformation ~ nope + (1 | region)"), cbm_like, "cumulative")
+    with pytest.raises(ValueError, match="zz"):
+        build_design(parse_formula("transformation ~ (1 | zz)"), cbm_like, "cumulative")
+    df = cbm_like.copy()
+    df.loc[[3, 7], "forum"] = np.nan
+    spec = parse_formula("transformation ~ mo(forum)")
+    with pytest.raises(ValueError, match=r"'forum' has 2 missing value\(s\) at rows \[3, 7\]"):
+        build_design(spec, df, "cumulative")
+    with pytest.warns(UserWarning, match="dropped 2 of 120"):
+        d = build_design(spec, df, "cumulative", missing="drop")
+    assert d.n_obs == 118 and d.n_dropped == 2
+    assert df.forum.isna().sum() == 2  # caller's data untouched
+
+
+def test_bad_responses(cbm_like):
+    with pytest.raises(ValueError, match="0/1"):
+        build_design(parse_formula("transformation ~ 1"), cbm_like, "bernoulli")
+    with pytest.raises(ValueError, match="trials"):
+        build_design(parse_formula("transformation ~ 1"), cbm_like, "binomial")
+    with pytest.raises(ValueError, match="unknown family"):
+        build_design(parse_formula("transformation ~ 1"), cbm_like, "poisson")
+
+
+def test_priors_defaults_overrides_and_errors(cbm_like):
+    spec = parse_formula("transformation ~ n_interaction + mo(forum) + (1 + n_interaction | region)")
+    d = build_design(spec, cbm_like, "cumulative")
+    p = resolve_priors(d)
+    sd_x = cbm_like.n_interaction.std(ddof=0)
+    assert p["b[n_interaction]"].params["sigma"] == pytest.approx(2.5 / sd_x)
+    assert str(p["cutpoints"]) == "normal(0, 2.5)"
+    assert str(p["sd[region]"]) == "halfnormal(1)" and str(p["cor[region]"]) == "lkj(2)"
+    assert str(p["simplex[mo(forum)]"]) == "dirichlet(1)"
+    p2 = resolve_priors(d, {"b": "normal(0, 1)", "b[mo(forum)]": "student_t(3, 0, 2)",
+                            "sd[region]": {"dist": "exponential", "lam": 2}})
+    assert str(p2["b[n_interaction]"]) == "normal(0, 1)"
+    assert str(p2["b[mo(forum)]"]) == "student_t(3, 0, 2)"
+    assert str(p2["sd[region]"]) == "exponential(2)"
+    with pytest.raises(ValueError, match=r"unknown prior key\(s\) \['b\[fatigue\]'\]; allowed keys"):
+        resolve_priors(d, {"b[fatigue]": "normal(0, 1)"})
+    with pytest.raises(ValueError, match="intercept"):  # cumulative has cutpoints, not intercept
+        resolve_priors(d, {"intercept": "normal(0, 1)"})
+    with pytest.raises(ValueError, match="not valid for class 'sd'"):
+        resolve_priors(d, {"sd": "normal(0, 1)"})
+    with pytest.raises(ValueError):
+        parse_prior("normal(0)")
+    with pytest.raises(ValueError):
+        parse_prior("gamma(1, 1)")
