@@ -78,14 +78,27 @@ def _cutpoint_init(design: Design) -> np.ndarray:
     return init + np.arange(K - 1) * 1e-3  # strictly increasing
 
 
+def _weights(obs_weights):
+    """Observation weights as a data container (changeable without recompiling)."""
+    return pm.Data("obs_weight", np.asarray(obs_weights, dtype="float64"), dims="obs")
+
+
 def build_cumulative(
-    design: Design, priors: dict[str, Prior], centered: bool | None = None
+    design: Design,
+    priors: dict[str, Prior],
+    centered: bool | None = None,
+    obs_weights: np.ndarray | None = None,
 ) -> pm.Model:
     """Cumulative (proportional-odds) logit model with K - 1 ordered cutpoints.
 
     ``P(y <= k) = sigmoid(c_k - eta)``; there is no separate intercept. The
     sampled ``cutpoints_centered`` refer to the centred predictors; the
     Deterministic ``cutpoints`` are on the original scale.
+
+    With ``obs_weights`` the likelihood is a weighted sum of the pointwise
+    log-probabilities (a ``Potential``) whose weights live in the data
+    container ``obs_weight``: exact k-fold cross-validation sets the weights
+    of held-out rows to 0 and re-samples one compiled model.
     """
     with pm.Model(coords=model_coords(design)) as model:
         eta, offset = linear_predictor(design, priors, center=True, centered=centered)
@@ -96,6 +109,10 @@ def build_cumulative(
             transform=pm.distributions.transforms.ordered,
         )
         pm.Deterministic("cutpoints", cuts + offset, dims="cutpoint")
+        if obs_weights is not None:
+            logp = cumulative_logp(pt.as_tensor(design.y), eta, cuts)
+            pm.Potential("weighted_loglik", pt.sum(_weights(obs_weights) * logp))
+            return model
         pm.CustomDist(
             safe_name(design.spec.response),
             eta,
@@ -121,21 +138,41 @@ def _binary_eta(design, priors, centered):
 
 
 def build_bernoulli(
-    design: Design, priors: dict[str, Prior], centered: bool | None = None
+    design: Design,
+    priors: dict[str, Prior],
+    centered: bool | None = None,
+    obs_weights: np.ndarray | None = None,
 ) -> pm.Model:
-    """Bernoulli model with logit link (``intercept`` reported on the original scale)."""
+    """Bernoulli model with logit link (``intercept`` reported on the original scale).
+
+    ``obs_weights``: see :func:`build_cumulative`.
+    """
     with pm.Model(coords=model_coords(design)) as model:
         eta = _binary_eta(design, priors, centered)
+        if obs_weights is not None:
+            logp = pm.logp(pm.Bernoulli.dist(logit_p=eta), design.y)
+            pm.Potential("weighted_loglik", pt.sum(_weights(obs_weights) * logp))
+            return model
         pm.Bernoulli(safe_name(design.spec.response), logit_p=eta, observed=design.y, dims="obs")
     return model
 
 
 def build_binomial(
-    design: Design, priors: dict[str, Prior], centered: bool | None = None
+    design: Design,
+    priors: dict[str, Prior],
+    centered: bool | None = None,
+    obs_weights: np.ndarray | None = None,
 ) -> pm.Model:
-    """Binomial model with logit link for ``successes | trials(n)`` responses."""
+    """Binomial model with logit link for ``successes | trials(n)`` responses.
+
+    ``obs_weights``: see :func:`build_cumulative`.
+    """
     with pm.Model(coords=model_coords(design)) as model:
         eta = _binary_eta(design, priors, centered)
+        if obs_weights is not None:
+            logp = pm.logp(pm.Binomial.dist(n=design.trials, logit_p=eta), design.y)
+            pm.Potential("weighted_loglik", pt.sum(_weights(obs_weights) * logp))
+            return model
         pm.Binomial(
             safe_name(design.spec.response),
             n=design.trials,
@@ -242,6 +279,11 @@ def get_family(name: str) -> Family:
     return FAMILIES[name]
 
 
-def build_model(design: Design, priors: dict[str, Prior], centered: bool | None = None) -> pm.Model:
-    """Build the PyMC model for ``design.family``."""
-    return get_family(design.family).build(design, priors, centered)
+def build_model(
+    design: Design,
+    priors: dict[str, Prior],
+    centered: bool | None = None,
+    obs_weights: np.ndarray | None = None,
+) -> pm.Model:
+    """Build the PyMC model for ``design.family`` (weighted likelihood if ``obs_weights``)."""
+    return get_family(design.family).build(design, priors, centered, obs_weights=obs_weights)

@@ -79,6 +79,78 @@ def _psis(result: BayesResult) -> az.ELPDData:
         return az.loo(result.idata, pointwise=True, var_name=result.response)
 
 
+def _fold_posteriors_nutpie(result: BayesResult, fold_of: np.ndarray, folds: int, seed: int,
+                            draws: int, tune: int, chains: int):
+    """Posterior of each fold's training set from ONE compiled weighted model.
+
+    The model is built on all rows with a likelihood weighted by the data
+    container ``obs_weight``; fold k sets the weights of its held-out rows to
+    0 and re-samples the same compiled model (no recompilation). Parameters
+    of group levels seen only in held-out rows are then informed by the prior
+    alone, i.e. they are new-level draws from the population distribution.
+    """
+    import nutpie
+
+    from .families import build_model
+    from .priors import resolve_priors
+    from .sampling import _clean
+
+    d = result.design
+    opts = result.fit_options
+    priors = resolve_priors(d, result.priors_input or None)
+    model = build_model(d, priors, opts.get("centered"), obs_weights=np.ones(d.n_obs))
+    initvals = get_family(d.family).initvals(d)
+    compiled = nutpie.compile_pymc_model(model, initial_points=initvals or None)
+    for k in range(folds):
+        weights = (fold_of != k).astype("float64")
+        idata = nutpie.sample(
+            compiled.with_data(obs_weight=weights),
+            draws=draws,
+            tune=tune,
+            chains=chains,
+            seed=seed + k + 1,
+            save_warmup=False,
+            progress_bar=False,
+        )
+        yield k, _clean(idata).posterior
+
+
+def _fold_posteriors_refit(result: BayesResult, fold_of: np.ndarray, folds: int, seed: int,
+                           draws: int, tune: int, chains: int):
+    """Posterior of each fold's training set by refitting on the training rows (PyMC sampler)."""
+    from .api import fit
+
+    d = result.design
+    data = d.data.copy()
+    # keep the full set of ordinal levels in every training subset
+    if d.family == "cumulative":
+        data[d.spec.response] = pd.Categorical(
+            data[d.spec.response], categories=d.response_levels, ordered=True
+        )
+    for m in d.mono:
+        data[m.term.var] = pd.Categorical.from_codes(m.index, categories=m.levels, ordered=True)
+    opts = result.fit_options
+    for k in range(folds):
+        train = fold_of != k
+        res_k = fit(
+            result.formula,
+            data.iloc[train],
+            result.family,
+            priors=result.priors_input or None,
+            sampler=opts.get("sampler", "nutpie"),
+            draws=draws,
+            tune=tune,
+            chains=chains,
+            seed=seed + k + 1,
+            progressbar=False,
+            id_col=d.id_col,
+            centered=opts.get("centered"),
+            check=False,
+        )
+        # predictions for held-out rows use the training fit (new levels drawn from the population)
+        yield k, res_k, data.iloc[~train]
+
+
 def kfold(
     result: BayesResult,
     *,
@@ -88,7 +160,11 @@ def kfold(
     tune: int | None = None,
     chains: int | None = None,
 ) -> ELPDResult:
-    """Exact K-fold cross-validation by refitting ``result``'s model K times.
+    """Exact K-fold cross-validation: the model is re-estimated K times without one fold.
+
+    With nutpie (the default sampler) the model is compiled once with a
+    weighted likelihood and re-sampled with the held-out rows' weights set to
+    zero; with ``sampler="pymc"`` it is refitted on each training subset.
 
     Parameters
     ----------
@@ -101,7 +177,8 @@ def kfold(
     draws, tune, chains
         Sampler settings for the refits (default: those of ``result``).
     """
-    from .api import fit
+    from types import SimpleNamespace
+
     from .predict import linear_predictor_draws
 
     d = result.design
@@ -110,39 +187,27 @@ def kfold(
     seed = result.seed if seed is None else seed
     rng = np.random.default_rng(seed)
     fold_of = rng.permutation(np.arange(n) % folds)
-    data = d.data.copy()
-    # keep the full set of ordinal levels in every training subset
-    if d.family == "cumulative":
-        data[d.spec.response] = pd.Categorical(
-            data[d.spec.response], categories=d.response_levels, ordered=True
-        )
-    for m in d.mono:
-        codes = m.index
-        data[m.term.var] = pd.Categorical.from_codes(codes, categories=m.levels, ordered=True)
     opts = result.fit_options
+    draws = draws or opts.get("draws", 1000)
+    tune = tune or opts.get("tune", 1000)
+    chains = chains or opts.get("chains", 4)
     fam = get_family(d.family)
     pointwise = np.empty(n)
-    for k in range(folds):
-        train = fold_of != k
-        test = ~train
-        res_k = fit(
-            result.formula,
-            data.iloc[train],
-            result.family,
-            priors=result.priors_input or None,
-            sampler=opts.get("sampler", "nutpie"),
-            draws=draws or opts.get("draws", 1000),
-            tune=tune or opts.get("tune", 1000),
-            chains=chains or opts.get("chains", 4),
-            seed=seed + k + 1,
-            progressbar=False,
-            id_col=d.id_col,
-            centered=opts.get("centered"),
-            check=False,
-        )
-        eta, par, trials = linear_predictor_draws(res_k, data.iloc[test], rng)
-        ll = fam.loglik(d.y[test], eta, par, None if d.trials is None else d.trials[test])
-        pointwise[test] = logsumexp(ll, axis=0) - np.log(ll.shape[0])
+    if result.sampler == "nutpie":
+        for k, posterior in _fold_posteriors_nutpie(result, fold_of, folds, seed, draws, tune, chains):
+            test = fold_of == k
+            eta, par, trials = linear_predictor_draws(
+                SimpleNamespace(design=d, posterior=posterior), None, rng
+            )
+            ll = fam.loglik(d.y[test], eta[:, test], par, None if trials is None else trials[test])
+            pointwise[test] = logsumexp(ll, axis=0) - np.log(ll.shape[0])
+    else:
+        for k, res_k, test_data in _fold_posteriors_refit(result, fold_of, folds, seed, draws, tune,
+                                                          chains):
+            test = fold_of == k
+            eta, par, trials = linear_predictor_draws(res_k, test_data, rng)
+            ll = fam.loglik(d.y[test], eta, par, None if d.trials is None else d.trials[test])
+            pointwise[test] = logsumexp(ll, axis=0) - np.log(ll.shape[0])
     return ELPDResult(
         method="kfold",
         elpd=float(pointwise.sum()),

@@ -13,6 +13,7 @@ from . import provenance
 from .analyses import ANALYSES, get_analysis
 from .context import RunContext
 from .outputs import sha256_file
+from .report import REPORT_NAME, build_report
 
 DEFAULT_SEED = 20261127
 
@@ -100,16 +101,25 @@ def reproduce(
         "analyses": runs,
         "fits": ctx.fits,
         "notes": ctx.notes,
-        "outputs": {
-            str(p.relative_to(out)): sha256_file(p) for p in sorted(ctx.written) if p.is_file()
-        },
+    }
+    report_error = None
+    try:  # after the analyses, before the manifest, so that the manifest lists the report
+        build_report(ctx, manifest)
+    except Exception as exc:  # a broken report must not lose the manifest
+        report_error = manifest["report_error"] = f"{type(exc).__name__}: {exc}"
+        traceback.print_exc()
+    manifest["outputs"] = {
+        str(p.relative_to(out)): sha256_file(p) for p in sorted(ctx.written) if p.is_file()
     }
     ctx.write_json("manifest.json", manifest)
-    ok = not failed and not (strict and bad_fits)
+    ok = not failed and not (strict and bad_fits) and report_error is None
     summary = f"ran {len(runs) - len(failed)}/{len(runs)} analyses"
     if failed:
         summary += f"; FAILED: {', '.join(failed)}"
+    if report_error:
+        summary += f"; report FAILED: {report_error}"
     if bad_fits:
         summary += f"; fits failing diagnostics: {', '.join(bad_fits)}"
-    _say(f"{'DONE' if ok else 'FAILED'}: {summary}. Outputs in {out}/ (manifest: {out / 'manifest.json'})")
+    _say(f"{'DONE' if ok else 'FAILED'}: {summary}. Outputs in {out}/ (manifest: {out / 'manifest.json'}"
+         f"{'' if report_error else f', report: {out / REPORT_NAME}'})")
     return 0 if ok else 1

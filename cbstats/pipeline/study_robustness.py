@@ -103,7 +103,8 @@ def robustness(ctx: RunContext) -> None:
         frame = frame.reset_index(drop=True)
         for kind, formula, family in (("ordinal", MAIN_ORDINAL, "cumulative"),
                                       ("binary", MAIN_BINARY, "bernoulli")):
-            refit = get_fit(ctx, f"robust_{kind}_{subset}", formula, family, frame, save=False)
+            refit = get_fit(ctx, f"robust_{kind}_{subset}", formula, family, frame, save=False,
+                            purpose="secondary")
             s = refit.summary().set_index("term")
             m = main[kind].set_index("term")
             for term in m.index[m["param_class"] == "b"]:
