@@ -30,14 +30,21 @@ def _check_path(parser: argparse.ArgumentParser, path: str | None) -> None:
         parser.error(f"no such file or folder: {path}")
 
 
-def cmd_validate(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+def _read_or_report(args: argparse.Namespace, parser: argparse.ArgumentParser):
+    """The data named on the command line, or None after printing every problem found."""
     from .casedata import CaseDataError
 
     _check_path(parser, args.path)
     try:
-        data = _read(args.path, args.sheet, args.id_column)
+        return _read(args.path, args.sheet, args.id_column)
     except CaseDataError as err:
         print(err.report())
+        return None
+
+
+def cmd_validate(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    data = _read_or_report(args, parser)
+    if data is None:
         return EXIT_PROBLEMS
     print(f"OK: {data!r} — no problems found.")
     return EXIT_OK
@@ -46,13 +53,8 @@ def cmd_validate(args: argparse.Namespace, parser: argparse.ArgumentParser) -> i
 def cmd_describe(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     import pandas as pd
 
-    from .casedata import CaseDataError
-
-    _check_path(parser, args.path)
-    try:
-        data = _read(args.path, args.sheet, args.id_column)
-    except CaseDataError as err:
-        print(err.report())
+    data = _read_or_report(args, parser)
+    if data is None:
         return EXIT_PROBLEMS
     print(repr(data))
     with pd.option_context("display.width", 200, "display.max_columns", 30):

@@ -137,6 +137,20 @@ def _binary_eta(design, priors, centered):
     return eta
 
 
+def _build_logit(design: Design, priors: dict[str, Prior], centered: bool | None,
+                 obs_weights: np.ndarray | None, dist: type, **dist_kwargs) -> pm.Model:
+    """Shared builder of the logit-link families (Bernoulli, Binomial)."""
+    with pm.Model(coords=model_coords(design)) as model:
+        eta = _binary_eta(design, priors, centered)
+        if obs_weights is not None:
+            logp = pm.logp(dist.dist(logit_p=eta, **dist_kwargs), design.y)
+            pm.Potential("weighted_loglik", pt.sum(_weights(obs_weights) * logp))
+        else:
+            dist(safe_name(design.spec.response), logit_p=eta, observed=design.y, dims="obs",
+                 **dist_kwargs)
+    return model
+
+
 def build_bernoulli(
     design: Design,
     priors: dict[str, Prior],
@@ -147,14 +161,7 @@ def build_bernoulli(
 
     ``obs_weights``: see :func:`build_cumulative`.
     """
-    with pm.Model(coords=model_coords(design)) as model:
-        eta = _binary_eta(design, priors, centered)
-        if obs_weights is not None:
-            logp = pm.logp(pm.Bernoulli.dist(logit_p=eta), design.y)
-            pm.Potential("weighted_loglik", pt.sum(_weights(obs_weights) * logp))
-            return model
-        pm.Bernoulli(safe_name(design.spec.response), logit_p=eta, observed=design.y, dims="obs")
-    return model
+    return _build_logit(design, priors, centered, obs_weights, pm.Bernoulli)
 
 
 def build_binomial(
@@ -167,20 +174,7 @@ def build_binomial(
 
     ``obs_weights``: see :func:`build_cumulative`.
     """
-    with pm.Model(coords=model_coords(design)) as model:
-        eta = _binary_eta(design, priors, centered)
-        if obs_weights is not None:
-            logp = pm.logp(pm.Binomial.dist(n=design.trials, logit_p=eta), design.y)
-            pm.Potential("weighted_loglik", pt.sum(_weights(obs_weights) * logp))
-            return model
-        pm.Binomial(
-            safe_name(design.spec.response),
-            n=design.trials,
-            logit_p=eta,
-            observed=design.y,
-            dims="obs",
-        )
-    return model
+    return _build_logit(design, priors, centered, obs_weights, pm.Binomial, n=design.trials)
 
 
 # --- numpy counterparts (draws in leading axes, observations last) ----------
