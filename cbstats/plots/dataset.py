@@ -49,13 +49,12 @@ def plot_condition_heatmap(wide: pd.DataFrame, *, max_label: int = 60, figsize=N
     data = condition_heatmap_data(wide)
     n = len(data)
     figsize = figsize or (PAPER_WIDTH_IN + 1.5, max(4.0, 0.16 * n + 1.5))
-    fig, (ax, ax_out) = plt.subplots(
-        1, 2, figsize=figsize, gridspec_kw={"width_ratios": [7, 0.6], "wspace": 0.04}, sharey=True
+    fig, (ax, ax_out, ax_bar) = plt.subplots(
+        1, 3, figsize=figsize, gridspec_kw={"width_ratios": [7, 0.6, 0.25], "wspace": 0.06}
     )
     cond = data[[c for c in CONDITIONS if c in data]]
     sns.heatmap(cond, ax=ax, cmap=SEQUENTIAL_CMAP, vmin=0, vmax=1, linewidths=0.3, linecolor="white",
-                cbar_kws={"label": "condition score (0 absent – 1 fully present)", "shrink": 0.4,
-                          "location": "top"})
+                cbar_ax=ax_bar, cbar_kws={"label": "condition score (0 absent – 1 fully present)"})
     missing = cond.isna().to_numpy()
     for i, j in zip(*np.nonzero(missing), strict=True):
         ax.text(j + 0.5, i + 0.5, "–", ha="center", va="center", fontsize=6, color="0.4")
@@ -67,6 +66,8 @@ def plot_condition_heatmap(wide: pd.DataFrame, *, max_label: int = 60, figsize=N
     ax.set_xlabel("supporting condition")
     colours = [OUTCOME_COLORS[int(t)] for t in data["transformation"]]
     ax_out.barh(np.arange(n) + 0.5, 1, height=1.0, color=colours)
+    ax_out.set_ylim(ax.get_ylim())  # same (inverted) row order as the heatmap
+    ax_out.set_yticks([])
     ax_out.set_xlim(0, 1)
     ax_out.set_xticks([0.5])
     ax_out.set_xticklabels(["outcome"], rotation=40, ha="right")
@@ -139,6 +140,7 @@ def plot_timeline(wide: pd.DataFrame, *, figsize=None) -> plt.Figure:
     ax.set_ylim(-1, n)
     handles = [plt.Line2D([0], [0], color=OUTCOME_COLORS[k], lw=3) for k in OUTCOME_LABELS]
     ax.legend(handles, list(OUTCOME_LABELS.values()), title="best outcome among its cases",
-              fontsize=6, title_fontsize=7, loc="upper left")
+              fontsize=6, title_fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.045),
+              ncol=2, frameon=False)
     ax.set_title("Confidence-building arrangements by region, 1963–2024")
     return fig
