@@ -172,8 +172,9 @@ def calibration_data(result: Any, *, bins: int = 5, prob: float = 0.9) -> pd.Dat
             "predicted_lower": float(np.quantile(draws, a)),
             "predicted_upper": float(np.quantile(draws, 1 - a)),
             "observed": float(succ / n),
-            "observed_lower": float(stats.beta.ppf(a, succ + 0.5, n - succ + 0.5)),
-            "observed_upper": float(stats.beta.ppf(1 - a, succ + 0.5, n - succ + 0.5)),
+            # Jeffreys interval, with the usual boundary convention (Brown, Cai & DasGupta 2001)
+            "observed_lower": 0.0 if succ == 0 else float(stats.beta.ppf(a, succ + 0.5, n - succ + 0.5)),
+            "observed_upper": 1.0 if succ == n else float(stats.beta.ppf(1 - a, succ + 0.5, n - succ + 0.5)),
             "prob": prob,
         })
     return pd.DataFrame(rows)
@@ -199,10 +200,10 @@ def plot_calibration(result: Any, *, bins: int = 5, prob: float = 0.9,
     fig, ax = plt.subplots(figsize=figsize or (PAPER_WIDTH_IN * 0.6, PAPER_WIDTH_IN * 0.6))
     ax.plot([0, 1], [0, 1], color="0.5", ls="--", lw=0.8, label="perfect calibration")
     ax.errorbar(data["predicted"], data["observed"],
-                xerr=[data["predicted"] - data["predicted_lower"],
-                      data["predicted_upper"] - data["predicted"]],
-                yerr=[data["observed"] - data["observed_lower"],
-                      data["observed_upper"] - data["observed"]],
+                xerr=np.clip([data["predicted"] - data["predicted_lower"],
+                              data["predicted_upper"] - data["predicted"]], 0, None),
+                yerr=np.clip([data["observed"] - data["observed_lower"],
+                              data["observed_upper"] - data["observed"]], 0, None),
                 fmt="o", color="#0072B2", ms=5, capsize=3, lw=1.2,
                 label=f"bins of {data['n'].min()}-{data['n'].max()} cases ({100 * prob:g}% intervals)"
                 if data["n"].nunique() > 1 else
