@@ -83,3 +83,11 @@ def test_describe_counts(mini_package):
     assert by_region.loc["total", "cases"] == 3 and by_region.loc["South Asia", "arrangements"] == 2
     cov = tables["condition_coverage"].set_index("condition")
     assert cov.loc["new_generation", "missing"] == 1 and cov.loc["fatigue", "coded"] == 3
+
+
+def test_complete_cases(mini_package):
+    data = read_case_package(mini_package)
+    complete = data.complete_cases()
+    assert complete["case_id"].tolist() == ["test_accord_1970__2-365", "test_pact_1990__750-770"]
+    assert complete.attrs["dropped_case_ids"] == ["test_pact_1995__750-770"]
+    assert len(data.complete_cases(columns=["forum"])) == 3

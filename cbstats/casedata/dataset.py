@@ -84,6 +84,30 @@ class CaseData:
             return self._tables["cases_wide"].copy()
         return views.cases_wide(self._tables)
 
+    def complete_cases(self, columns: list[str] | None = None) -> pd.DataFrame:
+        """The wide case matrix without cases that have a missing value in ``columns``.
+
+        Parameters
+        ----------
+        columns : list of str, optional
+            Columns that must be complete (default: the seven conditions).
+
+        Returns
+        -------
+        DataFrame
+            With ``attrs["dropped_case_ids"]`` listing the cases left out.
+        """
+        from .schema import CONDITIONS
+
+        wide = self.cases_wide()
+        columns = list(CONDITIONS) if columns is None else list(columns)
+        keep = wide[columns].notna().all(axis=1)
+        id_col = "case_id" if "case_id" in wide else None
+        dropped = wide.loc[~keep, id_col].tolist() if id_col else wide.index[~keep].tolist()
+        out = wide[keep].reset_index(drop=True)
+        out.attrs["dropped_case_ids"] = dropped
+        return out
+
     def conditions_long(self) -> pd.DataFrame:
         """Condition codings in long form with confidence, rationale and sources."""
         return views.conditions_long(self._need_package("conditions_long()"))

@@ -51,12 +51,10 @@ def descriptives(ctx: RunContext) -> None:
 
 def complete_cases(ctx: RunContext):
     """The wide case matrix without cases that lack a condition score, with a recorded note."""
-    from ..casedata.schema import CONDITIONS
-
-    wide = ctx.data.cases_wide()
-    complete = wide.dropna(subset=list(CONDITIONS)).reset_index(drop=True)
-    dropped = sorted(set(wide["case_id"]) - set(complete["case_id"]))
-    note = (f"{len(dropped)} of {len(wide)} cases have a missing condition score and are left out of "
+    complete = ctx.data.complete_cases()
+    dropped = complete.attrs["dropped_case_ids"]
+    total = len(complete) + len(dropped)
+    note = (f"{len(dropped)} of {total} cases have a missing condition score and are left out of "
             f"the models: {', '.join(dropped)}") if dropped else ""
     if note and note not in ctx.notes:
         ctx.notes.append(note)

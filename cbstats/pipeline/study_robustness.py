@@ -118,36 +118,24 @@ def robustness(ctx: RunContext) -> None:
 
 def interpretation(ctx: RunContext) -> None:
     """Predicted probability of institutionalization by condition profile; effect of removing a condition."""
+    from ..models.counterfactual import counterfactual_change
     from .study_models import main_fits
 
     data, _, binary = main_fits(ctx)
     p = binary.predict(data, kind="mean").values.reshape(-1, len(data))  # draws x cases
-    fitted = pd.DataFrame({"case_id": data["case_id"], "case_label": data["case_label"],
-                           "p_mean": p.mean(axis=0), "p_lower": np.quantile(p, 0.05, axis=0),
-                           "p_upper": np.quantile(p, 0.95, axis=0),
-                           "institutionalized": data["institutionalized"]})
-    profile = data[list(CONDITIONS)].astype(str).agg("/".join, axis=1)
-    by_profile = (fitted.assign(profile=profile.to_numpy())
-                  .groupby("profile", sort=False)
-                  .agg(n_cases=("case_id", "size"), p_mean=("p_mean", "mean"),
-                       p_lower=("p_lower", "mean"), p_upper=("p_upper", "mean"),
-                       observed_share=("institutionalized", "mean"),
-                       cases=("case_label", lambda s: "; ".join(s)))
-                  .reset_index().sort_values("p_mean", ascending=False))
-    by_profile.insert(1, "profile_order", "/".join(CONDITIONS))
-    ctx.write_table("interpretation_profiles", by_profile)
+    profile = data[list(CONDITIONS)].map(lambda v: f"{v:g}").agg("/".join, axis=1)
     rows = []
-    for cond in CONDITIONS:
-        absent = data.copy()
-        absent[cond] = 0.0
-        q = binary.predict(absent, kind="mean").values.reshape(-1, len(data))
-        diff = q - p
-        for i, case in enumerate(data["case_id"]):
-            if data[cond].iloc[i] == 0:
-                continue
-            rows.append({"case_id": case, "case_label": data["case_label"].iloc[i], "condition": cond,
-                         "observed_score": data[cond].iloc[i], "p_observed": p[:, i].mean(),
-                         "p_condition_absent": q[:, i].mean(), "change_mean": diff[:, i].mean(),
-                         "change_lower": np.quantile(diff[:, i], 0.05),
-                         "change_upper": np.quantile(diff[:, i], 0.95)})
-    ctx.write_table("interpretation_condition_absent", pd.DataFrame(rows))
+    for key, idx in profile.groupby(profile, sort=False).indices.items():
+        draws = p[:, idx].mean(axis=1)  # average over the cases sharing the profile, per draw
+        rows.append({"profile": key, "profile_order": "/".join(CONDITIONS), "n_cases": len(idx),
+                     "p_mean": draws.mean(), "p_lower": np.quantile(draws, 0.05),
+                     "p_upper": np.quantile(draws, 0.95),
+                     "observed_share": data["institutionalized"].to_numpy()[idx].mean(),
+                     "cases": "; ".join(data["case_label"].to_numpy()[idx])})
+    by_profile = pd.DataFrame(rows).sort_values(["p_mean", "profile"], ascending=[False, True])
+    ctx.write_table("interpretation_profiles", by_profile.reset_index(drop=True))
+    changes = pd.concat([counterfactual_change(binary, data, cond, 0.0) for cond in CONDITIONS],
+                        ignore_index=True)
+    changes = changes[changes["observed_value"] != 0].rename(columns={"id": "case_id", "column": "condition"})
+    changes.insert(1, "case_label", changes["case_id"].map(data.set_index("case_id")["case_label"]))
+    ctx.write_table("interpretation_condition_absent", changes.reset_index(drop=True))
