@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -23,6 +25,9 @@ def test_write_atomic_leaves_old_file_on_failure(tmp_path):
         write_atomic(target, broken_writer)
     assert target.read_text() == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["table.csv"]  # no temp file left behind
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~umask  # not mkstemp's 0600
 
 
 def test_descriptives_manifest_and_identical_rerun(mini_package, tmp_path, capsys):

@@ -109,7 +109,7 @@ def reproduce(
         report_error = manifest["report_error"] = f"{type(exc).__name__}: {exc}"
         traceback.print_exc()
     manifest["outputs"] = {
-        str(p.relative_to(out)): sha256_file(p) for p in sorted(ctx.written) if p.is_file()
+        p.relative_to(out).as_posix(): sha256_file(p) for p in sorted(ctx.written) if p.is_file()
     }
     ctx.write_json("manifest.json", manifest)
     ok = not failed and not (strict and bad_fits) and report_error is None

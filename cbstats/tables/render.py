@@ -214,7 +214,9 @@ class Table:
         if self.sections is not None:
             frame["_section"] = [s if s else "" for s in self.sections]
             group_col = "_section"
-        gt = GT(frame, rowname_col=ids[0], groupname_col=group_col)
+        # a fixed id (from the title) keeps the HTML identical from run to run
+        table_id = "cbstats-" + (re.sub(r"[^a-z0-9]+", "-", self.title.lower()).strip("-") or "table")
+        gt = GT(frame, rowname_col=ids[0], groupname_col=group_col, id=table_id)
         value_ids = ids[1:]
         if self.subheader is not None:
             for cid, top in zip(value_ids, self.columns[1:], strict=True):
