@@ -12,9 +12,9 @@ from .context import RunContext
 
 SETTINGS = {
     # the two main models: more draws, so that every parameter reaches bulk/tail ESS >= 400
-    "main": {"draws": 2000, "tune": 1000, "chains": 4, "target_accept": 0.95},
+    "main": {"draws": 3000, "tune": 1500, "chains": 4, "target_accept": 0.95},
     # comparison and robustness refits
-    "secondary": {"draws": 1000, "tune": 1000, "chains": 4, "target_accept": 0.95},
+    "secondary": {"draws": 2000, "tune": 1500, "chains": 4, "target_accept": 0.95},
     # k-fold refits only estimate the elpd of held-out cases
     "kfold": {"draws": 500, "tune": 500, "chains": 2},
 }
@@ -26,8 +26,8 @@ def fit_settings(ctx: RunContext, purpose: str = "main") -> dict[str, float]:
     """Sampler settings for this run and purpose (few draws with ``--quick``).
 
     The group-level standard deviations of the CBM models mix slowly (most
-    arrangements have one case), hence ``target_accept=0.95`` and 2,000 draws
-    per chain for the main models.
+    arrangements have one case), hence ``target_accept=0.95`` and 3,000 draws
+    per chain for the main models (2,000 for comparison and robustness refits).
     """
     if ctx.quick:
         return dict(QUICK)
