@@ -42,8 +42,14 @@ def descriptives(ctx: RunContext) -> None:
     for file, digest in data.file_hashes().items():
         lines.append(f"  {file}  sha256={digest}")
     ctx.write_text("validation_report.txt", "\n".join(lines) + "\n")
-    for name, table in data.describe().items():
+    from ..tables import descriptive_tables
+    from .reporting import write_table_formats
+
+    described = data.describe()
+    for name, table in described.items():
         ctx.write_table(f"descriptive_{name}", table)
+    for name, table in descriptive_tables(described).items():  # Markdown, LaTeX, HTML for papers
+        write_table_formats(ctx, f"descriptive_{name}", table, formats=("md", "tex", "html"))
     ctx.write_table("cases_wide", wide)
     ctx.write_figure("cases_conditions_heatmap", plot_condition_heatmap(wide))
     ctx.write_figure("arrangements_timeline", plot_timeline(wide))

@@ -8,9 +8,11 @@ from .context import RunContext
 TABLE_FORMATS = {"md": "to_markdown", "tex": "to_latex", "html": "to_html", "csv": "to_csv"}
 
 
-def write_table_formats(ctx: RunContext, name: str, table) -> None:
-    """Write a rendered table as Markdown, LaTeX, HTML and CSV under ``tables/``."""
-    for ext, method in TABLE_FORMATS.items():
+def write_table_formats(ctx: RunContext, name: str, table,
+                        formats: tuple[str, ...] = tuple(TABLE_FORMATS)) -> None:
+    """Write a rendered table (Markdown, LaTeX, HTML and CSV by default) under ``tables/``."""
+    for ext in formats:
+        method = TABLE_FORMATS[ext]
         text = getattr(table, method)()
         if ctx.quick and ext in ("md", "csv"):
             text = f"{'# ' if ext == 'csv' else ''}{ctx.quick_banner}\n\n{text}" if ext == "md" \
