@@ -14,7 +14,7 @@ SETTINGS = {
     # the two main models: more draws, so that every parameter reaches bulk/tail ESS >= 400
     "main": {"draws": 3000, "tune": 1500, "chains": 4, "target_accept": 0.95},
     # comparison and robustness refits
-    "secondary": {"draws": 2000, "tune": 1500, "chains": 4, "target_accept": 0.95},
+    "secondary": {"draws": 3000, "tune": 1500, "chains": 4, "target_accept": 0.95},
     # k-fold refits only estimate the elpd of held-out cases
     "kfold": {"draws": 500, "tune": 500, "chains": 2},
 }
@@ -27,7 +27,7 @@ def fit_settings(ctx: RunContext, purpose: str = "main") -> dict[str, float]:
 
     The group-level standard deviations of the CBM models mix slowly (most
     arrangements have one case), hence ``target_accept=0.95`` and 3,000 draws
-    per chain for the main models (2,000 for comparison and robustness refits).
+    per chain for the main models and the comparison and robustness refits.
     """
     if ctx.quick:
         return dict(QUICK)
