@@ -27,22 +27,33 @@ def prior_sensitivity(result, data: pd.DataFrame) -> pd.DataFrame:
     idata = result.idata.copy()
     if "log_prior" not in idata.groups():
         pm.compute_log_prior(idata, model=model, progressbar=False)
-    # Power-scale the priors of the top-level parameters; the standard-normal offsets z_* of
-    # the non-centred group effects are part of the hierarchical structure, not a prior choice.
-    components = [v for v in idata.log_prior.data_vars if not str(v).startswith("z_")]
+    # Power-scale the priors of the top-level parameters (the standard-normal offsets z_* of
+    # the non-centred group effects are part of the hierarchical structure, not a prior choice),
+    # all together and by group, so that a conflict can be traced to the prior causing it.
+    top = [str(v) for v in idata.log_prior.data_vars if not str(v).startswith("z_")]
+    groups = {
+        "all priors": top,
+        "coefficient priors (b)": [v for v in top if v == "b"],
+        "group-level SD priors": [v for v in top if v.startswith("sd_")],
+    }
     rows = []
-    for var in [v for v in ("b", "cutpoints", "intercept") if v in idata.posterior]:
-        prior = az.psens(idata, component="prior", component_var_names=components, var_names=[var])
-        like = az.psens(idata, component="likelihood", var_names=[var])
-        dims = [d for d in prior.dims if d not in ("chain", "draw")]
-        labels = prior[dims[0]].values if dims else [var]
-        for label in labels:
-            sel = {dims[0]: label} if dims else {}
-            ps, ls = float(prior.sel(sel)), float(like.sel(sel))
-            diagnosis = ("prior-data conflict" if ps >= 0.05 and ls >= 0.05 else
-                         "strong prior / weak likelihood" if ps >= 0.05 else "no concern")
-            rows.append({"parameter": var, "term": str(label), "prior_sensitivity": ps,
-                         "likelihood_sensitivity": ls, "diagnosis": diagnosis})
+    like = {var: az.psens(idata, component="likelihood", var_names=[var])
+            for var in ("b", "cutpoints", "intercept") if var in idata.posterior}
+    for prior_group, components in groups.items():
+        if not components:
+            continue
+        for var, lk in like.items():
+            prior = az.psens(idata, component="prior", component_var_names=components, var_names=[var])
+            dims = [d for d in prior.dims if d not in ("chain", "draw")]
+            labels = prior[dims[0]].values if dims else [var]
+            for label in labels:
+                sel = {dims[0]: label} if dims else {}
+                ps, ls = float(prior.sel(sel)), float(lk.sel(sel))
+                diagnosis = ("prior-data conflict" if ps >= 0.05 and ls >= 0.05 else
+                             "strong prior / weak likelihood" if ps >= 0.05 else "no concern")
+                rows.append({"priors_scaled": prior_group, "parameter": var, "term": str(label),
+                             "prior_sensitivity": ps, "likelihood_sensitivity": ls,
+                             "diagnosis": diagnosis})
     return pd.DataFrame(rows)
 
 
@@ -59,9 +70,9 @@ def loo_influence(result, top: int = 10) -> pd.DataFrame:
     b = idata.posterior["b"].stack(sample=("chain", "draw")).transpose("sample", ...).values  # S x P
     terms = [str(t) for t in idata.posterior["b"][idata.posterior["b"].dims[-1]].values]
     cases = [str(c) for c in idata.log_likelihood[ll_dim(idata)].values]
-    log_w, k = az.psislw(-ll)
-    w = np.exp(log_w)  # S x N, normalised per column
-    loo_means = w.T @ b  # N x P
+    log_w, k = az.psislw(-ll.T)  # observations first: ArviZ takes samples on the last axis
+    w = np.exp(log_w)  # N x S, each row normalised to sum to 1
+    loo_means = w @ b  # N x P
     sd = b.std(axis=0)
     shift = (loo_means - b.mean(axis=0)) / sd
     rows = []
