@@ -79,9 +79,11 @@ def _psis(result: BayesResult) -> az.ELPDData:
         return az.loo(result.idata, pointwise=True, var_name=result.response)
 
 
-def _fold_posteriors_nutpie(result: BayesResult, fold_of: np.ndarray, folds: int, seed: int,
-                            draws: int, tune: int, chains: int):
-    """Posterior of each fold's training set from ONE compiled weighted model.
+def _fold_predictions_nutpie(result: BayesResult, fold_of: np.ndarray, folds: int, seed: int,
+                             draws: int, tune: int, chains: int, rng: np.random.Generator):
+    """Held-out predictions of each fold from ONE compiled weighted model.
+
+    Yields ``(k, eta, par, trials)`` for the rows of fold ``k``.
 
     The model is built on all rows with a likelihood weighted by the data
     container ``obs_weight``; fold k sets the weights of its held-out rows to
@@ -89,9 +91,12 @@ def _fold_posteriors_nutpie(result: BayesResult, fold_of: np.ndarray, folds: int
     of group levels seen only in held-out rows are then informed by the prior
     alone, i.e. they are new-level draws from the population distribution.
     """
+    from types import SimpleNamespace
+
     import nutpie
 
     from .families import build_model
+    from .predict import linear_predictor_draws
     from .priors import resolve_priors
     from .sampling import _clean
 
@@ -112,13 +117,20 @@ def _fold_posteriors_nutpie(result: BayesResult, fold_of: np.ndarray, folds: int
             save_warmup=False,
             progress_bar=False,
         )
-        yield k, _clean(idata).posterior
+        fitted = SimpleNamespace(design=d, posterior=_clean(idata).posterior)
+        eta, par, trials = linear_predictor_draws(fitted, None, rng)
+        test = fold_of == k
+        yield k, eta[:, test], par, None if trials is None else trials[test]
 
 
-def _fold_posteriors_refit(result: BayesResult, fold_of: np.ndarray, folds: int, seed: int,
-                           draws: int, tune: int, chains: int):
-    """Posterior of each fold's training set by refitting on the training rows (PyMC sampler)."""
+def _fold_predictions_refit(result: BayesResult, fold_of: np.ndarray, folds: int, seed: int,
+                            draws: int, tune: int, chains: int, rng: np.random.Generator):
+    """Held-out predictions of each fold from a refit on its training rows (PyMC sampler).
+
+    Yields ``(k, eta, par, trials)`` for the rows of fold ``k``.
+    """
     from .api import fit
+    from .predict import linear_predictor_draws
 
     d = result.design
     data = d.data.copy()
@@ -148,7 +160,8 @@ def _fold_posteriors_refit(result: BayesResult, fold_of: np.ndarray, folds: int,
             check=False,
         )
         # predictions for held-out rows use the training fit (new levels drawn from the population)
-        yield k, res_k, data.iloc[~train]
+        eta, par, _ = linear_predictor_draws(res_k, data.iloc[~train], rng)
+        yield k, eta, par, None if d.trials is None else d.trials[~train]
 
 
 def kfold(
@@ -177,10 +190,6 @@ def kfold(
     draws, tune, chains
         Sampler settings for the refits (default: those of ``result``).
     """
-    from types import SimpleNamespace
-
-    from .predict import linear_predictor_draws
-
     d = result.design
     n = d.n_obs
     folds = int(min(folds, n))
@@ -193,21 +202,11 @@ def kfold(
     chains = chains or opts.get("chains", 4)
     fam = get_family(d.family)
     pointwise = np.empty(n)
-    if result.sampler == "nutpie":
-        for k, posterior in _fold_posteriors_nutpie(result, fold_of, folds, seed, draws, tune, chains):
-            test = fold_of == k
-            eta, par, trials = linear_predictor_draws(
-                SimpleNamespace(design=d, posterior=posterior), None, rng
-            )
-            ll = fam.loglik(d.y[test], eta[:, test], par, None if trials is None else trials[test])
-            pointwise[test] = logsumexp(ll, axis=0) - np.log(ll.shape[0])
-    else:
-        for k, res_k, test_data in _fold_posteriors_refit(result, fold_of, folds, seed, draws, tune,
-                                                          chains):
-            test = fold_of == k
-            eta, par, trials = linear_predictor_draws(res_k, test_data, rng)
-            ll = fam.loglik(d.y[test], eta, par, None if d.trials is None else d.trials[test])
-            pointwise[test] = logsumexp(ll, axis=0) - np.log(ll.shape[0])
+    folds_of = _fold_predictions_nutpie if result.sampler == "nutpie" else _fold_predictions_refit
+    for k, eta, par, trials in folds_of(result, fold_of, folds, seed, draws, tune, chains, rng):
+        test = fold_of == k
+        ll = fam.loglik(d.y[test], eta, par, trials)
+        pointwise[test] = logsumexp(ll, axis=0) - np.log(ll.shape[0])
     return ELPDResult(
         method="kfold",
         elpd=float(pointwise.sum()),
