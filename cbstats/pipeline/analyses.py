@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import import_module
 
 from .context import RunContext
 
@@ -105,40 +106,27 @@ def ensure_baselines(ctx: RunContext) -> None:
         baselines(ctx)
 
 
-def _models(ctx: RunContext) -> None:
-    from .study_models import models
+def _lazy(module: str, function: str) -> Callable[[RunContext], None]:
+    """An analysis whose module (and its heavy imports, e.g. ArviZ) is loaded only when it runs."""
 
-    models(ctx)
+    def run(ctx: RunContext) -> None:
+        getattr(import_module(module, __package__), function)(ctx)
 
-
-def _comparison(ctx: RunContext) -> None:
-    from .study_models import comparison
-
-    comparison(ctx)
-
-
-def _robustness(ctx: RunContext) -> None:
-    from .study_robustness import robustness
-
-    robustness(ctx)
-
-
-def _interpretation(ctx: RunContext) -> None:
-    from .study_robustness import interpretation
-
-    interpretation(ctx)
+    run.__name__ = function
+    return run
 
 
 ANALYSES: tuple[Analysis, ...] = (
     Analysis("descriptives", "validation report, descriptive tables, dataset figures", descriptives),
     Analysis("baselines", "statsmodels maximum-likelihood baselines (cluster-robust by dyad)", baselines),
     Analysis("models", "main Bayesian ordinal and binary models: summaries, diagnostics, tables, figures",
-             _models),
-    Analysis("comparison", "model comparison by LOO (exact k-fold when Pareto k is high)", _comparison),
+             _lazy(".study_models", "models")),
+    Analysis("comparison", "model comparison by LOO (exact k-fold when Pareto k is high)",
+             _lazy(".study_models", "comparison")),
     Analysis("robustness", "prior sensitivity, case influence, refits without low-confidence codings",
-             _robustness),
+             _lazy(".study_robustness", "robustness")),
     Analysis("interpretation", "predicted probabilities by condition profile; removing one condition",
-             _interpretation),
+             _lazy(".study_robustness", "interpretation")),
 )
 
 
