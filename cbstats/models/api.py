@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import platform
 from typing import Any
 
@@ -11,6 +10,7 @@ import arviz as az
 import pandas as pd
 import pymc as pm
 
+from .. import versions
 from .design import Design, build_design
 from .families import build_model, get_family
 from .formula import parse_formula
@@ -30,13 +30,9 @@ def data_hash(data: pd.DataFrame) -> str:
 
 
 def package_versions() -> dict[str, str]:
-    out = {"python": platform.python_version()}
-    for p in _PACKAGES:
-        try:
-            out[p] = importlib.metadata.version(p)
-        except importlib.metadata.PackageNotFoundError:
-            out[p] = "unknown"
-    return out
+    """Python and the versions of the packages a fit depends on (stored with the result)."""
+    return {"python": platform.python_version(),
+            **versions.package_versions(_PACKAGES, missing="unknown")}
 
 
 def prepare(

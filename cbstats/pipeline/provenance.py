@@ -6,8 +6,9 @@ import platform
 import subprocess
 import sys
 from datetime import UTC, datetime
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+
+from .. import versions
 
 KEY_PACKAGES = (
     "cbstats", "numpy", "scipy", "pandas", "pymc", "pytensor", "arviz", "nutpie", "xarray",
@@ -17,13 +18,7 @@ KEY_PACKAGES = (
 
 def package_versions(names: tuple[str, ...] = KEY_PACKAGES) -> dict[str, str]:
     """Installed versions of the packages results depend on (``"not installed"`` if absent)."""
-    out = {}
-    for name in names:
-        try:
-            out[name] = version(name)
-        except PackageNotFoundError:
-            out[name] = "not installed"
-    return out
+    return versions.package_versions(names)
 
 
 def git_commit(path: str | Path = ".") -> str | None:
