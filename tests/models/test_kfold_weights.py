@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from scipy.special import logsumexp
 
 from cbstats.models import fit
 from cbstats.models.design import build_design
@@ -65,3 +66,8 @@ def test_kfold_with_one_compiled_model_matches_refits():
     # same folds (same seed); the two estimates differ only by Monte Carlo error
     assert abs(k1.elpd - k2.elpd) < 2.0
     assert np.all(k1.pointwise < 0)
+    # held-out rows really are held out: out-of-sample elpd is clearly below the in-sample lpd
+    # (if the zero weights were ignored, the two would agree up to Monte Carlo error)
+    ll = r_nutpie.idata.log_likelihood["yb"].values.reshape(-1, len(data))
+    lpd = float(np.sum(logsumexp(ll, axis=0) - np.log(ll.shape[0])))
+    assert k1.elpd < lpd - 2.0
