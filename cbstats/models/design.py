@@ -52,6 +52,15 @@ class MonoDesign:
     def encode(self, values: pd.Series) -> np.ndarray:
         return _encode_ordinal(values, self.levels, self.term.var)
 
+    def step_matrix(self) -> np.ndarray:
+        """``(N, D)`` indicators ``M[i, j] = 1`` if row ``i`` is above step ``j``.
+
+        The monotonic transform of row ``i`` is ``D * M[i] @ zeta`` for the
+        simplex ``zeta`` of step proportions (a cumulative sum written as a
+        constant matrix product, which is cheap to differentiate).
+        """
+        return (np.arange(self.D)[None, :] < self.index[:, None]).astype("float64")
+
 
 @dataclass
 class GroupDesign:

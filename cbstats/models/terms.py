@@ -71,7 +71,24 @@ def model_coords(design: Design) -> dict[str, list]:
             coords[coef_dim(g) + "_bis"] = g.term.coef_names
     for m in design.mono:
         coords[step_dim(m)] = [str(v) for v in m.levels[1:]]
+    for D, members in mono_batches(design).items():
+        term_dim, batch_step_dim = batch_dims(D)
+        coords[term_dim] = [design.mono[i].term.name for i in members]
+        coords[batch_step_dim] = [str(j + 1) for j in range(D)]
     return coords
+
+
+def mono_batches(design: Design) -> dict[int, list[int]]:
+    """Positions of the ``mo()`` terms grouped by their number of steps ``D``."""
+    batches: dict[int, list[int]] = {}
+    for i, m in enumerate(design.mono):
+        batches.setdefault(m.D, []).append(i)
+    return batches
+
+
+def batch_dims(D: int) -> tuple[str, str]:  # noqa: N803 - D as in the paper
+    """Dimension names of the batched simplex of the ``mo()`` terms with D steps."""
+    return f"mo{D}__term", f"mo{D}__step"
 
 
 def population_effects(design: Design, priors: dict[str, Prior], center: bool):
@@ -101,19 +118,39 @@ def population_effects(design: Design, priors: dict[str, Prior], center: bool):
         offset = offset + pt.dot(mean, b[:p])
     else:
         eta = pt.zeros(design.n_obs)
-    for i, m in enumerate(design.mono):
-        prior = priors[f"simplex[{m.term.name}]"]
-        zeta = pm.Dirichlet(
-            f"simplex_{safe_name(m.term.var)}",
-            a=np.full(m.D, prior.params["alpha"]),
-            dims=step_dim(m),
-        )
-        scale = m.D * pt.concatenate([pt.zeros(1), pt.cumsum(zeta)])
-        vals = scale[m.index]
-        mean = vals.mean() if center else pt.constant(0.0)
-        eta = eta + b[p + i] * (vals - mean)
-        offset = offset + b[p + i] * mean
-    return eta, offset
+    eta_mo, offset_mo = monotonic_effects(design, priors, b[p:], center)
+    return eta + eta_mo, offset + offset_mo
+
+
+def monotonic_effects(design: Design, priors: dict[str, Prior], b_mo, center: bool):
+    """All ``mo()`` terms at once: returns ``(eta, offset)``.
+
+    The terms with the same number of steps ``D`` share one batched Dirichlet
+    ``simplex_steps<D>`` (one row per term); each term's simplex is also
+    recorded as the Deterministic ``simplex_<var>``. The monotonic transform
+    ``D * cumsum(zeta)[index]`` of every term is one product of the constant
+    matrix of step indicators with the step weights ``b * D * zeta``, centred
+    (if ``center``) by subtracting the column means of that matrix, so the
+    whole block costs a single matrix-vector product.
+    """
+    if not design.mono:
+        return pt.zeros(design.n_obs), pt.constant(0.0)
+    columns, weights = [], []
+    for D, members in mono_batches(design).items():
+        alpha = np.array([
+            np.full(D, priors[f"simplex[{design.mono[i].term.name}]"].params["alpha"])
+            for i in members
+        ])
+        zeta = pm.Dirichlet(f"simplex_steps{D}", a=alpha, dims=batch_dims(D))
+        for row, i in enumerate(members):
+            m = design.mono[i]
+            pm.Deterministic(f"simplex_{safe_name(m.term.var)}", zeta[row], dims=step_dim(m))
+            columns.append(m.step_matrix())
+        weights.append((zeta * (b_mo[members] * D)[:, None]).ravel())
+    steps = np.concatenate(columns, axis=1)
+    w = pt.concatenate(weights) if len(weights) > 1 else weights[0]
+    mean = steps.mean(axis=0) if center else np.zeros(steps.shape[1])
+    return pt.dot(steps - mean, w), pt.dot(mean, w)
 
 
 def _use_centered(design: Design, g: GroupDesign, centered: bool | None) -> bool:

@@ -83,7 +83,7 @@ def test_cumulative_logp_matches_hand(centered):
     cuts_c = np.array([-1.0, 0.2, 1.1])
     z_g, sd_g = _zs([0.5, -1.0, 0.8, 0.1]), 0.8
     z_s, sd_s = _zs([1.0, -0.5, 0.2, 0.0, 0.4]), 0.6
-    vals = {"b": b, "simplex_f": simplex, "cutpoints_centered": cuts_c, "sd_g": sd_g,
+    vals = {"b": b, "simplex_steps3": simplex[None, :], "cutpoints_centered": cuts_c, "sd_g": sd_g,
             "sd_s": sd_s}
     if centered:
         vals.update({"r_g": sd_g * z_g, "r_s": sd_s * z_s})
@@ -108,7 +108,7 @@ def test_bernoulli_logp_with_correlated_slopes_matches_hand():
     L = np.linalg.cholesky(np.array([[1, rho], [rho, 1]]) * np.outer(sds, sds))
     packed = L[np.tril_indices(2)]
     z = _zs(np.array([[0.3, -1.2, 0.5, 0.7], [1.0, 0.2, -0.4, 0.1]]))
-    got, _ = _obs_logp(m, {"b": b, "simplex_f": simplex, "intercept_centered": alpha_c,
+    got, _ = _obs_logp(m, {"b": b, "simplex_steps3": simplex[None, :], "intercept_centered": alpha_c,
                            "chol_g": packed, "z_g": z})
     eta, offset = _parts(d, b, simplex)
     r = (L @ z).T  # (levels, 2)
@@ -125,13 +125,58 @@ def test_binomial_logp_with_multimembership_matches_hand():
     m = build_model(d, resolve_priors(d))
     b, simplex, alpha_c = np.array([0.4, 0.8, -0.5]), np.array([0.3, 0.3, 0.4]), -0.2
     z_s, sd_s = _zs([1.0, -0.5, 0.2, 0.0, 0.4]), 0.7
-    got, _ = _obs_logp(m, {"b": b, "simplex_f": simplex, "intercept_centered": alpha_c,
+    got, _ = _obs_logp(m, {"b": b, "simplex_steps3": simplex[None, :], "intercept_centered": alpha_c,
                            "sd_s": sd_s, "z_s": z_s})
     eta, offset = _parts(d, b, simplex)
     r = sd_s * z_s
     eta = eta + (alpha_c - offset) + 0.5 * (r[d.groups[0].index[:, 0]] + r[d.groups[0].index[:, 1]])
     want = stats.binom.logpmf(df.k, df.n, expit(eta))
     np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-10)
+
+
+def test_batched_monotonic_terms_match_hand_likelihood_and_dirichlet_priors():
+    """Several mo() terms: those with equal step counts share one batched Dirichlet.
+
+    The likelihood must equal the per-term transform ``D * cumsum(zeta)[index]``,
+    each term's Deterministic simplex must be its row of the batch, and the
+    batch's prior must be the sum of the per-term Dirichlet densities (with
+    term-specific concentrations).
+    """
+    df = _data(n=80, seed=3)
+    rng = np.random.default_rng(4)
+    df["h"] = rng.choice([1, 2, 3, 4], len(df))      # 4 levels -> 3 steps, batched with f
+    df["q"] = rng.choice(["lo", "mid", "hi"], len(df))  # 3 levels -> 2 steps, own batch
+    df["q"] = pd.Categorical(df["q"], ["lo", "mid", "hi"], ordered=True)
+    d = build_design(parse_formula("y ~ x + mo(f) + mo(q) + mo(h) + (1 | g)"), df, "cumulative")
+    priors = resolve_priors(d, {"simplex[mo(h)]": "dirichlet(2)"})
+    m = build_model(d, priors)
+    zf, zq, zh = np.array([0.2, 0.5, 0.3]), np.array([0.7, 0.3]), np.array([0.1, 0.1, 0.8])
+    b = np.array([0.6, 0.9, -0.7, 0.4])  # x, mo(f), mo(q), mo(h)
+    cuts_c, z_g, sd_g = np.array([-0.8, 0.3, 1.2]), _zs([0.4, -0.2, 0.9, 0.0]), 0.5
+    got, point = _obs_logp(m, {"b": b, "simplex_steps3": np.stack([zf, zh]),
+                               "simplex_steps2": zq[None, :], "cutpoints_centered": cuts_c,
+                               "sd_g": sd_g, "z_g": z_g})
+    mono = {m_.term.var: m_ for m_ in d.mono}
+    parts = [_mono(mono["f"].index, zf), _mono(mono["q"].index, zq), _mono(mono["h"].index, zh)]
+    eta = d.X[:, 0] * b[0] + sum(bb * mo for bb, mo in zip(b[1:], parts, strict=True))
+    offset = d.X_mean[0] * b[0] + sum(bb * mo.mean() for bb, mo in zip(b[1:], parts, strict=True))
+    eta = eta + sd_g * z_g[d.groups[0].index]
+    cuts = cuts_c + offset
+    cdf = np.column_stack([np.zeros(len(eta)), expit(cuts[None, :] - eta[:, None]),
+                           np.ones(len(eta))])
+    want = np.log(cdf[np.arange(len(eta)), d.y + 1] - cdf[np.arange(len(eta)), d.y])
+    np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-10)
+    # each term's reported simplex is its row of the batch
+    outs = m.replace_rvs_by_values([m["simplex_f"], m["simplex_h"], m["simplex_q"]])
+    det = m.compile_fn(outs, inputs=m.value_vars, on_unused_input="ignore")(point)
+    for have, expect in zip(det, [zf, zh, zq], strict=True):
+        np.testing.assert_allclose(have, expect, rtol=1e-12)
+    # the batched prior is the sum of the per-term Dirichlet log densities
+    prior = m.compile_fn(m.logp(vars=[m["simplex_steps3"], m["simplex_steps2"]], jacobian=False),
+                         inputs=m.value_vars, on_unused_input="ignore")(point)
+    want_prior = (stats.dirichlet.logpdf(zf, [1, 1, 1]) + stats.dirichlet.logpdf(zh, [2, 2, 2])
+                  + stats.dirichlet.logpdf(zq, [1, 1]))
+    np.testing.assert_allclose(prior, want_prior, rtol=1e-10)
 
 
 def test_cumulative_logp_is_stable_in_the_tails():
