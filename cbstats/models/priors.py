@@ -37,7 +37,7 @@ import pymc as pm
 
 from .design import Design
 
-__all__ = ["DEFAULT_PRIORS", "Prior", "resolve_priors", "make_rv"]
+__all__ = ["DEFAULT_PRIORS", "Prior", "resolve_priors", "make_rv", "make_signed_scale_rv"]
 
 # distribution name -> (parameter names in order, pymc class, allowed classes)
 _DISTS: dict[str, tuple[tuple[str, ...], str]] = {
@@ -207,6 +207,26 @@ def make_rv(name: str, prior: Prior, **kwargs: Any):
         case "exponential":
             return pm.Exponential(name, lam=p["lam"], **kwargs)
     raise ValueError(f"{prior} cannot be used for {name}")
+
+
+def make_signed_scale_rv(name: str, prior: Prior, **kwargs: Any):
+    """A real-valued RV whose absolute value has the scale prior ``prior``, or None.
+
+    ``|Normal(0, s)|`` is ``HalfNormal(s)``, ``|StudentT(nu, 0, s)|`` is
+    ``HalfStudentT(nu, s)`` and ``|Cauchy(0, b)|`` is ``HalfCauchy(b)``, so
+    sampling the signed variable and reporting its absolute value leaves the
+    model unchanged. ``exponential`` has no smooth symmetric counterpart (the
+    Laplace density has a kink at 0) and returns None.
+    """
+    p = prior.params
+    match prior.dist:
+        case "halfnormal":
+            return pm.Normal(name, mu=0.0, sigma=p["sigma"], **kwargs)
+        case "halfstudent_t":
+            return pm.StudentT(name, nu=p["nu"], mu=0.0, sigma=p["sigma"], **kwargs)
+        case "halfcauchy":
+            return pm.Cauchy(name, alpha=0.0, beta=p["beta"], **kwargs)
+    return None
 
 
 def make_dist(prior: Prior, **kwargs: Any):

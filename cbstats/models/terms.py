@@ -25,6 +25,22 @@ Geometry choices
   ``r ~ ZeroSumNormal(sd)`` is better conditioned and is used instead.
   Correlated varying slopes are always non-centred via the Cholesky factor of
   an LKJ covariance.
+* **Folded standard deviations.** In the non-centred form the scale of a
+  varying intercept is sampled as a real number ``s`` with the symmetric
+  counterpart of its prior (``Normal(0, 1)`` for ``halfnormal(1)``, likewise
+  Student-t and Cauchy) and the model uses ``r = s * z`` and reports
+  ``sd = |s|``; ``|s|`` has exactly the stated half-prior, so the model is
+  unchanged (a redundant, "parameter-expanded" parameterisation in the sense
+  of Gelman 2006 and Gelman, van Dyk, Huang & Boscardin 2008). The sampler then
+  moves through ``sd = 0`` smoothly instead of exploring the long left tail
+  of ``log(sd)``, which is where group-level SDs of small case datasets
+  (posterior mass near zero) mixed slowly. The sign of ``s`` and ``z`` is not
+  identified, but ``sd`` and the effects ``r`` are, and only they are
+  reported and diagnosed. An ``exponential`` prior keeps the log-transformed
+  ``sd``.
+* **Monotonic effects** with the same number of steps share one batched
+  Dirichlet, and all of them enter the linear predictor through one constant
+  matrix product (see :func:`monotonic_effects`).
 """
 
 from __future__ import annotations
@@ -36,7 +52,7 @@ import pymc as pm
 import pytensor.tensor as pt
 
 from .design import Design, GroupDesign, MonoDesign
-from .priors import Prior, make_dist, make_rv
+from .priors import Prior, make_dist, make_rv, make_signed_scale_rv
 
 __all__ = ["safe_name", "model_coords", "linear_predictor", "CENTERED_MIN_PER_LEVEL"]
 
@@ -178,8 +194,14 @@ def varying_effects(
     nm = safe_name(g.name)
     sd_prior = priors[f"sd[{g.name}]"]
     if g.k == 1:
-        sd = make_rv(f"sd_{nm}", sd_prior)
-        if _use_centered(design, g, centered):
+        centred = _use_centered(design, g, centered)
+        signed = None if centred else make_signed_scale_rv(f"sd_{nm}_signed", sd_prior)
+        if signed is None:
+            sd = scale = make_rv(f"sd_{nm}", sd_prior)
+        else:  # folded: sd = |signed| has exactly the stated prior
+            scale = signed
+            sd = pm.Deterministic(f"sd_{nm}", pt.abs(signed))
+        if centred:
             if zero_sum:
                 r = pm.ZeroSumNormal(f"r_{nm}", sigma=sd, dims=g.name)
             else:
@@ -189,7 +211,7 @@ def varying_effects(
                 z = pm.ZeroSumNormal(f"z_{nm}", sigma=1.0, dims=g.name)
             else:
                 z = pm.Normal(f"z_{nm}", 0.0, 1.0, dims=g.name)
-            r = pm.Deterministic(f"r_{nm}", sd * z, dims=g.name)
+            r = pm.Deterministic(f"r_{nm}", scale * z, dims=g.name)
         if g.term.mm:
             M = g.index.shape[1]
             return r[g.index].sum(axis=1) / M

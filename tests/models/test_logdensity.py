@@ -83,12 +83,11 @@ def test_cumulative_logp_matches_hand(centered):
     cuts_c = np.array([-1.0, 0.2, 1.1])
     z_g, sd_g = _zs([0.5, -1.0, 0.8, 0.1]), 0.8
     z_s, sd_s = _zs([1.0, -0.5, 0.2, 0.0, 0.4]), 0.6
-    vals = {"b": b, "simplex_steps3": simplex[None, :], "cutpoints_centered": cuts_c, "sd_g": sd_g,
-            "sd_s": sd_s}
+    vals = {"b": b, "simplex_steps3": simplex[None, :], "cutpoints_centered": cuts_c}
     if centered:
-        vals.update({"r_g": sd_g * z_g, "r_s": sd_s * z_s})
-    else:
-        vals.update({"z_g": z_g, "z_s": z_s})
+        vals.update({"sd_g": sd_g, "r_g": sd_g * z_g, "sd_s": sd_s, "r_s": sd_s * z_s})
+    else:  # folded sds: a negative signed scale with negated z gives the same r = s * z
+        vals.update({"sd_g_signed": sd_g, "z_g": z_g, "sd_s_signed": -sd_s, "z_s": -z_s})
     got, _ = _obs_logp(m, vals)
     eta, offset = _parts(d, b, simplex)
     eta = eta + sd_g * z_g[d.groups[0].index] + (sd_s * z_s)[d.groups[1].index].mean(axis=1)
@@ -126,7 +125,7 @@ def test_binomial_logp_with_multimembership_matches_hand():
     b, simplex, alpha_c = np.array([0.4, 0.8, -0.5]), np.array([0.3, 0.3, 0.4]), -0.2
     z_s, sd_s = _zs([1.0, -0.5, 0.2, 0.0, 0.4]), 0.7
     got, _ = _obs_logp(m, {"b": b, "simplex_steps3": simplex[None, :], "intercept_centered": alpha_c,
-                           "sd_s": sd_s, "z_s": z_s})
+                           "sd_s_signed": sd_s, "z_s": z_s})
     eta, offset = _parts(d, b, simplex)
     r = sd_s * z_s
     eta = eta + (alpha_c - offset) + 0.5 * (r[d.groups[0].index[:, 0]] + r[d.groups[0].index[:, 1]])
@@ -155,7 +154,7 @@ def test_batched_monotonic_terms_match_hand_likelihood_and_dirichlet_priors():
     cuts_c, z_g, sd_g = np.array([-0.8, 0.3, 1.2]), _zs([0.4, -0.2, 0.9, 0.0]), 0.5
     got, point = _obs_logp(m, {"b": b, "simplex_steps3": np.stack([zf, zh]),
                                "simplex_steps2": zq[None, :], "cutpoints_centered": cuts_c,
-                               "sd_g": sd_g, "z_g": z_g})
+                               "sd_g_signed": -sd_g, "z_g": -z_g})
     mono = {m_.term.var: m_ for m_ in d.mono}
     parts = [_mono(mono["f"].index, zf), _mono(mono["q"].index, zq), _mono(mono["h"].index, zh)]
     eta = d.X[:, 0] * b[0] + sum(bb * mo for bb, mo in zip(b[1:], parts, strict=True))
@@ -177,6 +176,29 @@ def test_batched_monotonic_terms_match_hand_likelihood_and_dirichlet_priors():
     want_prior = (stats.dirichlet.logpdf(zf, [1, 1, 1]) + stats.dirichlet.logpdf(zh, [2, 2, 2])
                   + stats.dirichlet.logpdf(zq, [1, 1]))
     np.testing.assert_allclose(prior, want_prior, rtol=1e-10)
+
+
+@pytest.mark.parametrize(("prior", "half"), [
+    ("halfnormal(0.7)", stats.halfnorm(scale=0.7)),
+    ("halfstudent_t(3, 0.5)", stats.t(df=3, scale=0.5)),  # half-t density is 2 * t.pdf
+    ("halfcauchy(2)", stats.halfcauchy(scale=2.0)),
+])
+def test_folded_sd_has_exactly_the_stated_half_prior(prior, half):
+    """The signed scale's density at +s and -s is half the half-prior's density at s."""
+    df = _data()
+    d = build_design(parse_formula("y ~ x + (1 | g)"), df, "cumulative")
+    m = build_model(d, resolve_priors(d, {"sd": prior}))
+    half_logpdf = half.logpdf if half.dist.name != "t" else (lambda x: half.logpdf(x) + np.log(2))
+    fn = m.compile_fn(m.logp(vars=[m["sd_g_signed"]], sum=False)[0], inputs=m.value_vars,
+                      on_unused_input="ignore")
+    base = {k: np.zeros_like(v) for k, v in m.initial_point().items()}
+    s = np.array([0.05, 0.4, 1.3, 4.0])
+    for value in (s, -s):
+        got = np.array([fn({**base, "sd_g_signed": v}) for v in value])
+        np.testing.assert_allclose(got + np.log(2.0), half_logpdf(s), rtol=0, atol=1e-7)
+    sd = m.compile_fn(m.replace_rvs_by_values([m["sd_g"]])[0], inputs=m.value_vars,
+                      on_unused_input="ignore")
+    assert sd({**base, "sd_g_signed": -1.3}) == pytest.approx(1.3)
 
 
 def test_cumulative_logp_is_stable_in_the_tails():
