@@ -1,7 +1,8 @@
 """Bayesian hierarchical models for case-study data (PyMC).
 
 Public API: :func:`fit`, :func:`sample_prior_predictive`, :func:`compare`,
-:func:`load_result`, :class:`BayesResult`, :class:`DiagnosticsError`.
+:func:`load_result`, :class:`BayesResult`, :class:`DiagnosticsError`,
+:class:`UnobservedLevelWarning`.
 
 Modules: ``formula`` (parse formulas), ``design`` (formula + data -> arrays),
 ``priors`` (defaults and overrides), ``terms`` (varying, monotonic and
@@ -12,6 +13,7 @@ likelihood), ``sampling`` (the only place that samples), ``result``
 
 from .api import fit, sample_prior_predictive
 from .compare import compare
+from .design import UnobservedLevelWarning
 from .io import load_result
 from .result import BayesResult, DiagnosticsError
 
@@ -21,5 +23,6 @@ __all__ = [
     "compare",
     "fit",
     "load_result",
+    "UnobservedLevelWarning",
     "sample_prior_predictive",
 ]

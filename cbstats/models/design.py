@@ -19,9 +19,20 @@ import pandas as pd
 
 from .formula import FormulaSpec, GroupTerm, MonoTerm
 
-__all__ = ["Design", "GroupDesign", "MonoDesign", "build_design", "used_columns"]
+__all__ = [
+    "Design",
+    "GroupDesign",
+    "MonoDesign",
+    "UnobservedLevelWarning",
+    "build_design",
+    "used_columns",
+]
 
 _CBM_GRID = np.array([0.0, 1 / 3, 2 / 3, 1.0])
+
+
+class UnobservedLevelWarning(UserWarning):
+    """An ordered level of a ``mo()`` predictor occurs in no row of the data."""
 _FUNCS_OK = {
     "C",
     "I",
@@ -214,6 +225,28 @@ def _ordinal_levels(values: pd.Series) -> list:
     return sorted(np.unique(v).tolist())
 
 
+def _warn_unobserved_levels(m: MonoDesign) -> None:
+    """Warn when some of the ``D + 1`` ordered levels of ``mo(x)`` have no row.
+
+    The simplex share of a step into (or out of) an empty level is then
+    informed by the data only jointly with its neighbours, or, for an empty
+    lowest or highest level, by its prior alone; ``b`` (the average effect of
+    one step) averages over those steps too.
+    """
+    counts = np.bincount(m.index, minlength=len(m.levels))
+    empty = [m.levels[i] for i in np.flatnonzero(counts == 0)]
+    if empty:
+        warnings.warn(
+            f"mo({m.term.var}): level(s) {empty} of the ordered levels {m.levels} occur in no "
+            "row; the steps into them are informed by their simplex prior only (with their "
+            "neighbours, for inner levels), and b, the average effect of one step, averages "
+            "over them. Give the column as an ordered categorical without those levels if "
+            "they are not meant to be part of the scale.",
+            UnobservedLevelWarning,
+            stacklevel=4,
+        )
+
+
 def _encode_ordinal(values: pd.Series, levels: list, name: str) -> np.ndarray:
     if isinstance(values.dtype, pd.CategoricalDtype) or not pd.api.types.is_numeric_dtype(values):
         lut = {lv: i for i, lv in enumerate(levels)}
@@ -400,6 +433,7 @@ def build_design(
         if len(levels) < 2:
             raise ValueError(f"mo({m.var}) needs at least 2 ordered levels")
         mono.append(MonoDesign(m, levels, _encode_ordinal(df[m.var], levels, m.var)))
+        _warn_unobserved_levels(mono[-1])
     groups = []
     for g in spec.groups:
         levels = _sorted_levels(df, g)

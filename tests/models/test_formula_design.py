@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
 
-from cbstats.models.design import build_design
+from cbstats.models.design import UnobservedLevelWarning, build_design
 from cbstats.models.formula import parse_formula
 from cbstats.models.priors import parse_prior, resolve_priors
 
@@ -141,3 +143,21 @@ def test_priors_defaults_overrides_and_errors(cbm_like):
         parse_prior("normal(0)")
     with pytest.raises(ValueError):
         parse_prior("gamma(1, 1)")
+
+
+def test_unobserved_mo_level_warns_and_names_the_level():
+    """An empty level of the 0/0.33/0.67/1 grid is reported; fully observed scales are not."""
+    df = pd.DataFrame({"y": [0, 1, 2, 1, 0, 2], "x": [0.33, 0.67, 1.0, 0.67, 0.33, 1.0],
+                       "full": [0.0, 0.33, 0.67, 1.0, 0.0, 1.0]})
+    with pytest.warns(UnobservedLevelWarning, match=r"mo\(x\): level\(s\) \[0\.0\]") as rec:
+        d = build_design(parse_formula("y ~ mo(x) + mo(full)"), df, "cumulative")
+    assert len(rec) == 1  # mo(full) uses all four levels
+    assert d.mono[0].levels == [0.0, 0.33, 0.67, 1.0]  # the scale itself is kept
+    inner = pd.DataFrame({"y": [0, 1, 2, 1], "k": [0, 1, 3, 3]})
+    with pytest.warns(UnobservedLevelWarning, match=r"level\(s\) \[2\]"):
+        build_design(parse_formula("y ~ mo(k)"), inner, "cumulative")
+    ordered = pd.DataFrame({"y": [0, 1, 2, 1], "k": pd.Categorical(
+        ["lo", "mid", "mid", "lo"], categories=["lo", "mid"], ordered=True)})
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UnobservedLevelWarning)
+        build_design(parse_formula("y ~ mo(k)"), ordered, "cumulative")
