@@ -5,11 +5,17 @@ from __future__ import annotations
 import json
 import os
 import stat
+import warnings
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 
+from cbstats.models import UnobservedLevelWarning
 from cbstats.pipeline import reproduce
+from cbstats.pipeline.context import RunContext
+from cbstats.pipeline.fitting import get_fit
 from cbstats.pipeline.outputs import sha256_file, write_atomic, write_text
 
 
@@ -63,3 +69,18 @@ def test_invalid_data_fails_cleanly(mini_package, tmp_path, capsys):
     assert reproduce(out=tmp_path / "r", data_path=mini_package) == 1
     assert "FAILED" in capsys.readouterr().out
     assert not (tmp_path / "r").exists()
+
+
+def test_get_fit_records_unobserved_scale_levels_as_a_run_note(tmp_path):
+    """A mo() level that no case has is written to the run's notes (once), not lost in a log."""
+    rng = np.random.default_rng(3)
+    data = pd.DataFrame({"case_id": [f"c{i}" for i in range(40)],
+                         "x": rng.choice([0.33, 0.67, 1.0], 40),
+                         "institutionalized": rng.integers(0, 2, 40)})
+    ctx = RunContext(out=tmp_path, seed=1, quick=True, data=None)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        get_fit(ctx, "m", "institutionalized ~ mo(x)", "bernoulli", data, save=False)
+    assert not [w for w in caught if issubclass(w.category, UnobservedLevelWarning)]
+    assert len(ctx.notes) == 1 and ctx.notes[0].startswith("mo(x): level(s) [0.0]")
+    assert ctx.fits[0]["name"] == "m"

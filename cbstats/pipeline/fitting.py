@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import warnings
 import zlib
 from typing import Any
 
@@ -47,7 +48,7 @@ def get_fit(ctx: RunContext, name: str, formula: str, family: str, data: pd.Data
     ``posteriors/<name>.nc`` (with ``save``), and appends the diagnostics
     status to the manifest's ``fits``.
     """
-    from ..models import fit
+    from ..models import UnobservedLevelWarning, fit
 
     if name in ctx.bayes:
         return ctx.bayes[name]
@@ -56,9 +57,17 @@ def get_fit(ctx: RunContext, name: str, formula: str, family: str, data: pd.Data
     print(f"    fitting {name} ({family}, {settings['chains']} chains x {settings['draws']} draws, "
           f"seed {seed}) ...", flush=True)
     t0 = time.perf_counter()
-    result = fit(formula, data, family, seed=seed, id_col="case_id", check=False,
-                 **settings, **options)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", UnobservedLevelWarning)
+        result = fit(formula, data, family, seed=seed, id_col="case_id", check=False,
+                     **settings, **options)
     seconds = time.perf_counter() - t0
+    for w in caught:  # scale levels no case has go into the run's notes; the rest is re-issued
+        if issubclass(w.category, UnobservedLevelWarning):
+            if str(w.message) not in ctx.notes:
+                ctx.notes.append(str(w.message))
+        else:
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     diagnostics = result.diagnostics(warn=False)
     passed = bool(diagnostics["passed"].all())
     failing = diagnostics.loc[~diagnostics["passed"], "check"].tolist()
