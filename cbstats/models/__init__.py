@@ -2,7 +2,8 @@
 
 Public API: :func:`fit`, :func:`sample_prior_predictive`, :func:`compare`,
 :func:`load_result`, :class:`BayesResult`, :class:`DiagnosticsError`,
-:class:`UnobservedLevelWarning`.
+:class:`WeakIdentificationWarning` and its subclasses
+:class:`UnobservedLevelWarning` and :class:`ObservationLevelEffectWarning`.
 
 Modules: ``formula`` (parse formulas), ``design`` (formula + data -> arrays),
 ``priors`` (defaults and overrides), ``terms`` (varying, monotonic and
@@ -13,7 +14,11 @@ likelihood), ``sampling`` (the only place that samples), ``result``
 
 from .api import fit, sample_prior_predictive
 from .compare import compare
-from .design import UnobservedLevelWarning
+from .design import (
+    ObservationLevelEffectWarning,
+    UnobservedLevelWarning,
+    WeakIdentificationWarning,
+)
 from .io import load_result
 from .result import BayesResult, DiagnosticsError
 
@@ -23,6 +28,8 @@ __all__ = [
     "compare",
     "fit",
     "load_result",
+    "ObservationLevelEffectWarning",
     "UnobservedLevelWarning",
+    "WeakIdentificationWarning",
     "sample_prior_predictive",
 ]

@@ -23,7 +23,9 @@ __all__ = [
     "Design",
     "GroupDesign",
     "MonoDesign",
+    "ObservationLevelEffectWarning",
     "UnobservedLevelWarning",
+    "WeakIdentificationWarning",
     "build_design",
     "used_columns",
 ]
@@ -31,8 +33,16 @@ __all__ = [
 _CBM_GRID = np.array([0.0, 1 / 3, 2 / 3, 1.0])
 
 
-class UnobservedLevelWarning(UserWarning):
+class WeakIdentificationWarning(UserWarning):
+    """Part of the model is informed by its prior (almost) only, given these data."""
+
+
+class UnobservedLevelWarning(WeakIdentificationWarning):
     """An ordered level of a ``mo()`` predictor occurs in no row of the data."""
+
+
+class ObservationLevelEffectWarning(WeakIdentificationWarning):
+    """Every level of a varying-effects term has one row, and each row one outcome."""
 _FUNCS_OK = {
     "C",
     "I",
@@ -247,6 +257,26 @@ def _warn_unobserved_levels(m: MonoDesign) -> None:
         )
 
 
+def _warn_observation_level(g: GroupDesign) -> None:
+    """Warn when each level of a term has exactly one row of a single-outcome family.
+
+    Such a term is an observation-level effect. With one binary or ordinal
+    outcome per row the likelihood identifies its SD only through the latent
+    scale of the logit (binary: not at all; ordinal: weakly), so the SD mostly
+    reflects its prior (compare lme4's ``check.nobs.vs.nlev``).
+    """
+    rows_per_level = np.bincount(np.ravel(g.index), minlength=len(g.levels))
+    if len(g.levels) > 1 and np.all(rows_per_level == 1):
+        warnings.warn(
+            f"(... | {g.name}): each of its {len(g.levels)} levels has exactly one row, so this "
+            "is an observation-level effect; with one binary or ordinal outcome per row its SD "
+            "is identified by the likelihood weakly (ordinal) or not at all (binary) and mostly "
+            "reflects its prior. Drop the term unless that is intended.",
+            ObservationLevelEffectWarning,
+            stacklevel=4,
+        )
+
+
 def _encode_ordinal(values: pd.Series, levels: list, name: str) -> np.ndarray:
     if isinstance(values.dtype, pd.CategoricalDtype) or not pd.api.types.is_numeric_dtype(values):
         lut = {lv: i for i, lv in enumerate(levels)}
@@ -439,6 +469,8 @@ def build_design(
         levels = _sorted_levels(df, g)
         idx, _ = _group_index(df, g, levels)
         groups.append(GroupDesign(g, levels, idx, _z_matrix(df, g)))
+        if family != "binomial" or np.all(trials == 1):
+            _warn_observation_level(groups[-1])
 
     if id_col is not None:
         ids = df[id_col].to_numpy()

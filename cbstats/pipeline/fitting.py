@@ -48,7 +48,7 @@ def get_fit(ctx: RunContext, name: str, formula: str, family: str, data: pd.Data
     ``posteriors/<name>.nc`` (with ``save``), and appends the diagnostics
     status to the manifest's ``fits``.
     """
-    from ..models import UnobservedLevelWarning, fit
+    from ..models import WeakIdentificationWarning, fit
 
     if name in ctx.bayes:
         return ctx.bayes[name]
@@ -58,12 +58,12 @@ def get_fit(ctx: RunContext, name: str, formula: str, family: str, data: pd.Data
           f"seed {seed}) ...", flush=True)
     t0 = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", UnobservedLevelWarning)
+        warnings.simplefilter("always", WeakIdentificationWarning)
         result = fit(formula, data, family, seed=seed, id_col="case_id", check=False,
                      **settings, **options)
     seconds = time.perf_counter() - t0
-    for w in caught:  # scale levels no case has go into the run's notes; the rest is re-issued
-        if issubclass(w.category, UnobservedLevelWarning):
+    for w in caught:  # weak identification goes into the run's notes; the rest is re-issued
+        if issubclass(w.category, WeakIdentificationWarning):
             if str(w.message) not in ctx.notes:
                 ctx.notes.append(str(w.message))
         else:

@@ -8,7 +8,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cbstats.models.design import UnobservedLevelWarning, build_design
+from cbstats.models.design import (
+    ObservationLevelEffectWarning,
+    UnobservedLevelWarning,
+    WeakIdentificationWarning,
+    build_design,
+)
 from cbstats.models.formula import parse_formula
 from cbstats.models.priors import parse_prior, resolve_priors
 
@@ -161,3 +166,19 @@ def test_unobserved_mo_level_warns_and_names_the_level():
     with warnings.catch_warnings():
         warnings.simplefilter("error", UnobservedLevelWarning)
         build_design(parse_formula("y ~ mo(k)"), ordered, "cumulative")
+
+
+def test_observation_level_group_term_warns_for_single_outcome_families():
+    """(1 | g) with one row per level: warned for bernoulli/cumulative, not for binomial trials."""
+    df = pd.DataFrame({"y": [0, 1, 1, 0, 1, 0], "n": [3] * 6, "case": list("abcdef"),
+                       "pair": list("aabbcc"), "x": np.arange(6.0)})
+    for family in ("bernoulli", "cumulative"):
+        with pytest.warns(ObservationLevelEffectWarning, match=r"\(\.\.\. \| case\): each of its 6"):
+            build_design(parse_formula("y ~ x + (1 | case) + (1 | pair)"), df, family)
+    assert issubclass(ObservationLevelEffectWarning, WeakIdentificationWarning)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", WeakIdentificationWarning)
+        build_design(parse_formula("y ~ x + (1 | pair)"), df, "bernoulli")  # 2 rows per level
+        build_design(parse_formula("y | trials(n) ~ x + (1 | case)"), df, "binomial")
+    with pytest.warns(ObservationLevelEffectWarning):  # one trial per row is a binary outcome
+        build_design(parse_formula("y | trials(n) ~ x + (1 | case)"), df.assign(n=1), "binomial")

@@ -24,7 +24,8 @@ def small_fit(cbm_like):
 
 def test_public_api():
     assert set(cm.__all__) == {"fit", "sample_prior_predictive", "compare", "load_result",
-                               "BayesResult", "DiagnosticsError", "UnobservedLevelWarning"}
+                               "BayesResult", "DiagnosticsError", "UnobservedLevelWarning",
+                               "ObservationLevelEffectWarning", "WeakIdentificationWarning"}
 
 
 def test_summary_schema_and_dims(small_fit, cbm_like):
