@@ -253,7 +253,7 @@ def _warn_unobserved_levels(m: MonoDesign) -> None:
             "over them. Give the column as an ordered categorical without those levels if "
             "they are not meant to be part of the scale.",
             UnobservedLevelWarning,
-            stacklevel=4,
+            stacklevel=5,  # the caller of fit() or sample_prior_predictive()
         )
 
 
@@ -273,7 +273,7 @@ def _warn_observation_level(g: GroupDesign) -> None:
             "is identified by the likelihood weakly (ordinal) or not at all (binary) and mostly "
             "reflects its prior. Drop the term unless that is intended.",
             ObservationLevelEffectWarning,
-            stacklevel=4,
+            stacklevel=5,  # the caller of fit() or sample_prior_predictive()
         )
 
 
