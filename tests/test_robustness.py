@@ -37,8 +37,8 @@ def test_loo_influence_is_a_reweighted_posterior_mean(fitted):
 
 
 def test_prior_sensitivity_table(fitted):
-    result, data = fitted
-    table = prior_sensitivity(result, data)
+    result, _ = fitted
+    table = prior_sensitivity(result)
     assert set(table["priors_scaled"]) == {"all priors", "coefficient priors (b)",
                                            "group-level SD priors"}
     assert sorted(zip(table["parameter"], table["term"], strict=True)) == sorted(

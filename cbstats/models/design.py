@@ -43,6 +43,8 @@ class UnobservedLevelWarning(WeakIdentificationWarning):
 
 class ObservationLevelEffectWarning(WeakIdentificationWarning):
     """Every level of a varying-effects term has one row, and each row one outcome."""
+
+
 _FUNCS_OK = {
     "C",
     "I",

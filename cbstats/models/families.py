@@ -25,10 +25,10 @@ import pytensor.tensor as pt
 from scipy.special import expit, log_expit
 
 from .design import Design
-from .priors import Prior, make_rv
+from .priors import Prior, make_rv, resolve_priors
 from .terms import linear_predictor, model_coords, safe_name
 
-__all__ = ["FAMILIES", "Family", "build_model", "cumulative_logp"]
+__all__ = ["FAMILIES", "Family", "build_model", "cumulative_logp", "rebuild_model"]
 
 _PAD = 1e4  # stands in for -inf/+inf cutpoints; keeps gradients finite
 
@@ -281,3 +281,24 @@ def build_model(
 ) -> pm.Model:
     """Build the PyMC model for ``design.family`` (weighted likelihood if ``obs_weights``)."""
     return get_family(design.family).build(design, priors, centered, obs_weights=obs_weights)
+
+
+def rebuild_model(result, obs_weights: np.ndarray | None = None) -> pm.Model:
+    """The PyMC model of a fitted result, from its stored design, prior overrides and options.
+
+    Parameters
+    ----------
+    result : BayesResult
+        A fitted (or loaded) result; its data are not needed again.
+    obs_weights : array, optional
+        Observation weights of a weighted likelihood (see :func:`build_model`).
+
+    Returns
+    -------
+    pymc.Model
+        The same graph as the one that was sampled (same priors, same
+        ``centered`` choice), e.g. for ``pm.compute_log_prior`` or k-fold refits.
+    """
+    priors = resolve_priors(result.design, result.priors_input or None)
+    return build_model(result.design, priors, result.fit_options.get("centered"),
+                       obs_weights=obs_weights)

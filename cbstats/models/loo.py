@@ -95,15 +95,12 @@ def _fold_predictions_nutpie(result: BayesResult, fold_of: np.ndarray, folds: in
 
     import nutpie
 
-    from .families import build_model
+    from .families import rebuild_model
     from .predict import linear_predictor_draws
-    from .priors import resolve_priors
     from .sampling import _clean
 
     d = result.design
-    opts = result.fit_options
-    priors = resolve_priors(d, result.priors_input or None)
-    model = build_model(d, priors, opts.get("centered"), obs_weights=np.ones(d.n_obs))
+    model = rebuild_model(result, obs_weights=np.ones(d.n_obs))
     initvals = get_family(d.family).initvals(d)
     compiled = nutpie.compile_pymc_model(model, initial_points=initvals or None)
     for k in range(folds):

@@ -11,22 +11,21 @@ from .context import RunContext
 from .specs import MAIN_BINARY, MAIN_ORDINAL
 
 
-def prior_sensitivity(result, data: pd.DataFrame) -> pd.DataFrame:
+def prior_sensitivity(result) -> pd.DataFrame:
     """Power-scaling sensitivity (arviz.psens) of coefficients and cutpoints to prior and likelihood.
 
     Values >= 0.05 flag sensitivity (Kallioinen et al. 2023, the threshold ArviZ documents):
     prior and likelihood both sensitive suggests prior-data conflict; prior only, a prior
-    that dominates a weak likelihood.
+    that dominates a weak likelihood. The log prior is computed with the model the result
+    was sampled from (its own prior overrides and options).
     """
     import pymc as pm
 
-    from ..models.api import prepare
+    from ..models.families import rebuild_model
 
-    _, _, model = prepare(result.formula, data, result.family, None, id_col="case_id",
-                          missing="raise", centered=None)
     idata = result.idata.copy()
     if "log_prior" not in idata.groups():
-        pm.compute_log_prior(idata, model=model, progressbar=False)
+        pm.compute_log_prior(idata, model=rebuild_model(result), progressbar=False)
     # Power-scale the priors of the top-level parameters (the standard-normal offsets z_* of
     # the non-centred group effects are part of the hierarchical structure, not a prior choice),
     # all together and by group, so that a conflict can be traced to the prior causing it.
@@ -96,7 +95,7 @@ def robustness(ctx: RunContext) -> None:
 
     data, ordinal, binary = main_fits(ctx)
     for name, result in (("ordinal", ordinal), ("binary", binary)):
-        ctx.write_table(f"robustness_prior_sensitivity_{name}", prior_sensitivity(result, data))
+        ctx.write_table(f"robustness_prior_sensitivity_{name}", prior_sensitivity(result))
         influence = loo_influence(result)
         labels = data.set_index("case_id")["case_label"]
         influence.insert(1, "case_label", influence["case_id"].map(labels))

@@ -182,3 +182,23 @@ def test_observation_level_group_term_warns_for_single_outcome_families():
         build_design(parse_formula("y | trials(n) ~ x + (1 | case)"), df, "binomial")
     with pytest.warns(ObservationLevelEffectWarning):  # one trial per row is a binary outcome
         build_design(parse_formula("y | trials(n) ~ x + (1 | case)"), df.assign(n=1), "binomial")
+
+
+def test_rebuild_model_uses_the_results_priors_and_options(cbm_like):
+    """The model rebuilt from a result (log prior, k-fold) is the one that was sampled."""
+    from types import SimpleNamespace
+
+    from cbstats.models.families import build_model, rebuild_model
+
+    spec = parse_formula("institutionalized ~ n_interaction + mo(forum) + (1 | region)")
+    d = build_design(spec, cbm_like, "bernoulli")
+    overrides = {"b": "normal(0, 0.1)", "sd": "exponential(2)"}
+    result = SimpleNamespace(design=d, priors_input=overrides, fit_options={"centered": True})
+    rebuilt = rebuild_model(result)
+    sampled = build_model(d, resolve_priors(d, overrides), True)
+    default = build_model(d, resolve_priors(d), True)
+    assert [v.name for v in rebuilt.free_RVs] == [v.name for v in sampled.free_RVs]
+    point = sampled.initial_point()
+    point = {k: v + 0.3 for k, v in point.items()}
+    assert rebuilt.compile_logp()(point) == pytest.approx(sampled.compile_logp()(point))
+    assert rebuilt.compile_logp()(point) != pytest.approx(default.compile_logp()(point))
