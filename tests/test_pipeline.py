@@ -72,7 +72,7 @@ def test_invalid_data_fails_cleanly(mini_package, tmp_path, capsys):
 
 
 def test_get_fit_records_unobserved_scale_levels_as_a_run_note(tmp_path):
-    """A mo() level that no case has is written to the run's notes (once), not lost in a log."""
+    """A mo() level that no case has becomes a run note naming the fit, not a console line."""
     rng = np.random.default_rng(3)
     data = pd.DataFrame({"case_id": [f"c{i}" for i in range(40)],
                          "x": rng.choice([0.33, 0.67, 1.0], 40),
@@ -83,4 +83,9 @@ def test_get_fit_records_unobserved_scale_levels_as_a_run_note(tmp_path):
         get_fit(ctx, "m", "institutionalized ~ mo(x)", "bernoulli", data, save=False)
     assert not [w for w in caught if issubclass(w.category, UnobservedLevelWarning)]
     assert len(ctx.notes) == 1 and ctx.notes[0].startswith("mo(x): level(s) [0.0]")
-    assert ctx.fits[0]["name"] == "m"
+    assert ctx.notes[0].endswith("(fits: m (40 cases))") and ctx.fits[0]["name"] == "m"
+    # a second fit with the same problem joins the same note; a new problem is a new note
+    ctx.add_fit_note(ctx.notes[0].rsplit(" (fits:", 1)[0], "m2 (30 cases)")
+    ctx.add_fit_note("another problem", "m2 (30 cases)")
+    assert ctx.notes[0].endswith("(fits: m (40 cases), m2 (30 cases))")
+    assert ctx.notes[1] == "another problem (fits: m2 (30 cases))"

@@ -44,11 +44,18 @@ def prepare(
     id_col: str | None,
     missing: str,
     centered: bool | None,
+    warn_stacklevel: int | None = 3,
 ) -> tuple[Design, dict, pm.Model]:
-    """Formula -> design -> resolved priors -> PyMC model (no sampling)."""
+    """Formula -> design -> resolved priors -> PyMC model (no sampling).
+
+    ``warn_stacklevel`` is passed to :func:`build_design`, counted from this
+    function's caller (2 points at the caller, 3 at the caller's caller).
+    """
     get_family(family)
     spec = parse_formula(formula)
-    design = build_design(spec, data, family, id_col=id_col, missing=missing)
+    stack = None if warn_stacklevel is None else warn_stacklevel + 1
+    design = build_design(spec, data, family, id_col=id_col, missing=missing,
+                          warn_stacklevel=stack)
     resolved = resolve_priors(design, priors)
     model = build_model(design, resolved, centered)
     return design, resolved, model

@@ -126,6 +126,7 @@ class Design:
     obs_ids: np.ndarray
     id_col: str | None = None
     n_dropped: int = 0
+    weak_identification: list[str] = field(default_factory=list)  # messages of the warnings
     _encoder: Any = field(default=None, repr=False)
 
     @property
@@ -237,46 +238,41 @@ def _ordinal_levels(values: pd.Series) -> list:
     return sorted(np.unique(v).tolist())
 
 
-def _warn_unobserved_levels(m: MonoDesign) -> None:
-    """Warn when some of the ``D + 1`` ordered levels of ``mo(x)`` have no row.
+def _unobserved_levels_message(m: MonoDesign) -> str | None:
+    """Describe the ordered levels of ``mo(x)`` that occur in no row (None if all occur).
 
-    The simplex share of a step into (or out of) an empty level is then
-    informed by the data only jointly with its neighbours, or, for an empty
-    lowest or highest level, by its prior alone; ``b`` (the average effect of
-    one step) averages over those steps too.
+    The simplex share of a step next to an empty level is then informed by the
+    data only jointly with its neighbours (inner level) or by its prior alone
+    (lowest or highest level: the step's indicator is constant and vanishes in
+    the centring); ``b``, the average effect of one step, averages over it.
     """
     counts = np.bincount(m.index, minlength=len(m.levels))
     empty = [m.levels[i] for i in np.flatnonzero(counts == 0)]
-    if empty:
-        warnings.warn(
-            f"mo({m.term.var}): level(s) {empty} of the ordered levels {m.levels} occur in no "
-            "row; the steps into them are informed by their simplex prior only (with their "
-            "neighbours, for inner levels), and b, the average effect of one step, averages "
-            "over them. Give the column as an ordered categorical without those levels if "
-            "they are not meant to be part of the scale.",
-            UnobservedLevelWarning,
-            stacklevel=5,  # the caller of fit() or sample_prior_predictive()
-        )
+    if not empty:
+        return None
+    return (f"mo({m.term.var}): level(s) {empty} of the ordered levels {m.levels} occur in no "
+            "row; the share of a step next to such a level is informed by its simplex prior "
+            "only (jointly with its neighbour, for an inner level), and b, the average effect "
+            "of one step, averages over it. Give the column as an ordered categorical without "
+            "those levels if they are not meant to be part of the scale.")
 
 
-def _warn_observation_level(g: GroupDesign) -> None:
-    """Warn when each level of a term has exactly one row of a single-outcome family.
+def _observation_level_message(g: GroupDesign) -> str | None:
+    """Describe a term each of whose levels has exactly one row (None otherwise).
 
-    Such a term is an observation-level effect. With one binary or ordinal
-    outcome per row the likelihood identifies its SD only through the latent
-    scale of the logit (binary: not at all; ordinal: weakly), so the SD mostly
-    reflects its prior (compare lme4's ``check.nobs.vs.nlev``).
+    With one binary or ordinal outcome per row such a term is an
+    observation-level effect: the likelihood identifies its SD only through the
+    shape of the logistic-normal link as the predictors vary, i.e. weakly at
+    best, so the SD mostly reflects its prior (compare lme4's
+    ``check.nobs.vs.nlev``).
     """
     rows_per_level = np.bincount(np.ravel(g.index), minlength=len(g.levels))
-    if len(g.levels) > 1 and np.all(rows_per_level == 1):
-        warnings.warn(
-            f"(... | {g.name}): each of its {len(g.levels)} levels has exactly one row, so this "
-            "is an observation-level effect; with one binary or ordinal outcome per row its SD "
-            "is identified by the likelihood weakly (ordinal) or not at all (binary) and mostly "
-            "reflects its prior. Drop the term unless that is intended.",
-            ObservationLevelEffectWarning,
-            stacklevel=5,  # the caller of fit() or sample_prior_predictive()
-        )
+    if len(g.levels) < 2 or not np.all(rows_per_level == 1):
+        return None
+    return (f"(... | {g.name}): each of its {len(g.levels)} levels has exactly one row, so this "
+            "is an observation-level effect; with one binary or ordinal outcome per row the "
+            "likelihood identifies its SD only through the shape of the link (weakly at best), "
+            "and the SD mostly reflects its prior. Drop the term unless that is intended.")
 
 
 def _encode_ordinal(values: pd.Series, levels: list, name: str) -> np.ndarray:
@@ -399,6 +395,7 @@ def build_design(
     *,
     id_col: str | None = None,
     missing: str = "raise",
+    warn_stacklevel: int | None = 2,
 ) -> Design:
     """Build the arrays for ``spec`` from ``data`` (never modifies ``data``).
 
@@ -416,6 +413,12 @@ def build_design(
     missing
         ``"raise"`` (default): missing values in a used column are an error
         naming the column and rows. ``"drop"``: drop those rows with a warning.
+    warn_stacklevel
+        Where the :class:`WeakIdentificationWarning` s (an ``mo()`` level no
+        row has, an observation-level varying term) point: 2 (default) is the
+        caller of ``build_design``; None records them in
+        ``Design.weak_identification`` without warning (e.g. when a saved
+        result is loaded).
     """
     if not isinstance(data, pd.DataFrame):
         raise TypeError(f"data must be a pandas DataFrame, got {type(data).__name__}")
@@ -459,20 +462,24 @@ def build_design(
         X = np.delete(X, common.slices["Intercept"].start, axis=1)
         names.remove("Intercept")
 
-    mono = []
+    mono: list[MonoDesign] = []
+    weak: list[tuple[type[WeakIdentificationWarning], str | None]] = []
     for m in spec.mono:
         levels = _ordinal_levels(df[m.var])
         if len(levels) < 2:
             raise ValueError(f"mo({m.var}) needs at least 2 ordered levels")
         mono.append(MonoDesign(m, levels, _encode_ordinal(df[m.var], levels, m.var)))
-        _warn_unobserved_levels(mono[-1])
+        weak.append((UnobservedLevelWarning, _unobserved_levels_message(mono[-1])))
     groups = []
     for g in spec.groups:
         levels = _sorted_levels(df, g)
         idx, _ = _group_index(df, g, levels)
         groups.append(GroupDesign(g, levels, idx, _z_matrix(df, g)))
         if family != "binomial" or np.all(trials == 1):
-            _warn_observation_level(groups[-1])
+            weak.append((ObservationLevelEffectWarning, _observation_level_message(groups[-1])))
+    weak = [(category, message) for category, message in weak if message]
+    for category, message in weak if warn_stacklevel else ():
+        warnings.warn(message, category, stacklevel=warn_stacklevel)
 
     if id_col is not None:
         ids = df[id_col].to_numpy()
@@ -497,6 +504,7 @@ def build_design(
         obs_ids=ids,
         id_col=id_col,
         n_dropped=n_dropped,
+        weak_identification=[message for _, message in weak],
         _encoder=common,
     )
     design._has_formulae_intercept = has_intercept

@@ -137,7 +137,8 @@ def load_result(path: str | os.PathLike) -> BayesResult:
         warnings.warn("stored model data do not match their hash", UserWarning, stacklevel=2)
     spec = parse_formula(meta["formula"])
     opts = meta["fit_options"]
-    design = build_design(spec, data, meta["family"], id_col=opts.get("id_col"), missing="raise")
+    design = build_design(spec, data, meta["family"], id_col=opts.get("id_col"), missing="raise",
+                          warn_stacklevel=None)  # the fit warned already
     design.n_dropped = opts.get("n_dropped", 0)
     resolve_priors(design, meta["priors_input"])  # validates
     return BayesResult(

@@ -31,6 +31,8 @@ class RunContext:
         Every file written so far (for the manifest).
     fits : list of dict
         Diagnostics status of every Bayesian fit (for the manifest).
+    notes : list of str
+        Notes for the manifest and report (dropped cases, weak identification, LOO).
     """
 
     out: Path
@@ -42,6 +44,16 @@ class RunContext:
     notes: list[str] = field(default_factory=list)
     baselines: dict[str, Any] = field(default_factory=dict)
     bayes: dict[str, Any] = field(default_factory=dict)
+    _fits_by_note: dict[str, tuple[int, list[str]]] = field(default_factory=dict, repr=False)
+
+    def add_fit_note(self, message: str, fit: str) -> None:
+        """Record a note raised by a fit: one note per message, naming every fit that raised it."""
+        position, fits = self._fits_by_note.setdefault(message, (len(self.notes), []))
+        if position == len(self.notes):
+            self.notes.append("")
+        if fit not in fits:
+            fits.append(fit)
+        self.notes[position] = f"{message} (fits: {', '.join(fits)})"
 
     @property
     def quick_banner(self) -> str:

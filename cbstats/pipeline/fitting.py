@@ -57,17 +57,13 @@ def get_fit(ctx: RunContext, name: str, formula: str, family: str, data: pd.Data
     print(f"    fitting {name} ({family}, {settings['chains']} chains x {settings['draws']} draws, "
           f"seed {seed}) ...", flush=True)
     t0 = time.perf_counter()
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", WeakIdentificationWarning)
+    with warnings.catch_warnings():  # recorded below, as notes that name the fit
+        warnings.simplefilter("ignore", WeakIdentificationWarning)
         result = fit(formula, data, family, seed=seed, id_col="case_id", check=False,
                      **settings, **options)
     seconds = time.perf_counter() - t0
-    for w in caught:  # weak identification goes into the run's notes; the rest is re-issued
-        if issubclass(w.category, WeakIdentificationWarning):
-            if str(w.message) not in ctx.notes:
-                ctx.notes.append(str(w.message))
-        else:
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    for message in result.design.weak_identification:
+        ctx.add_fit_note(message, f"{name} ({result.design.n_obs} cases)")
     diagnostics = result.diagnostics(warn=False)
     passed = bool(diagnostics["passed"].all())
     failing = diagnostics.loc[~diagnostics["passed"], "check"].tolist()

@@ -202,3 +202,18 @@ def test_rebuild_model_uses_the_results_priors_and_options(cbm_like):
     point = {k: v + 0.3 for k, v in point.items()}
     assert rebuilt.compile_logp()(point) == pytest.approx(sampled.compile_logp()(point))
     assert rebuilt.compile_logp()(point) != pytest.approx(default.compile_logp()(point))
+
+
+def test_weak_identification_is_recorded_and_points_at_the_caller():
+    """Messages are kept on the design; warnings point at the user's call, or are off."""
+    from cbstats.models import sample_prior_predictive
+
+    df = pd.DataFrame({"y": [0, 1, 2, 1, 0, 2], "x": [0.33, 0.67, 1.0, 0.67, 0.33, 1.0]})
+    spec = parse_formula("y ~ mo(x)")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", WeakIdentificationWarning)
+        d = build_design(spec, df, "cumulative", warn_stacklevel=None)  # as load_result does
+    assert len(d.weak_identification) == 1 and d.weak_identification[0].startswith("mo(x)")
+    with pytest.warns(UnobservedLevelWarning) as rec:
+        sample_prior_predictive("y ~ mo(x)", df, family="cumulative", draws=5, seed=1)
+    assert [w.filename for w in rec if w.category is UnobservedLevelWarning] == [__file__]
