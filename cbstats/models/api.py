@@ -44,18 +44,16 @@ def prepare(
     id_col: str | None,
     missing: str,
     centered: bool | None,
-    warn_stacklevel: int | None = 3,
 ) -> tuple[Design, dict, pm.Model]:
     """Formula -> design -> resolved priors -> PyMC model (no sampling).
 
-    ``warn_stacklevel`` is passed to :func:`build_design`, counted from this
-    function's caller (2 points at the caller, 3 at the caller's caller).
+    Called by :func:`fit` and :func:`sample_prior_predictive`; the design's
+    warnings point at their caller.
     """
     get_family(family)
     spec = parse_formula(formula)
-    stack = None if warn_stacklevel is None else warn_stacklevel + 1
     design = build_design(spec, data, family, id_col=id_col, missing=missing,
-                          warn_stacklevel=stack)
+                          warn_stacklevel=4)  # build_design, prepare, fit, the user
     resolved = resolve_priors(design, priors)
     model = build_model(design, resolved, centered)
     return design, resolved, model
