@@ -157,6 +157,34 @@ class CaseData:
         out["sources"] = out["source_ids"].map(cite)
         return out
 
+    def reliability(self, folder: str | Path | None = None, *, n_boot: int = 1000,
+                    seed: int = 20261202):
+        """Intercoder reliability against a blind second coding.
+
+        Parameters
+        ----------
+        folder : path, optional
+            Folder with the second-coding CSV files; default
+            ``<package>/reliability/second_coding``.
+        n_boot : int
+            Bootstrap replications of each alpha.
+        seed : int
+            Seed of the bootstrap.
+
+        Returns
+        -------
+        cbstats.casedata.reliability.Reliability
+            ``agreement`` (Krippendorff's alpha with a bootstrap interval and
+            percentage agreement per variable), ``confusion`` (by the first
+            coder's confidence) and ``disagreements``.
+        """
+        from .reliability import reliability_tables
+
+        t = self._need_package("reliability()")
+        if folder is None:
+            folder = Path(self.source) / "reliability" / "second_coding"
+        return reliability_tables(t, folder, n_boot=n_boot, seed=seed)
+
     def file_hashes(self) -> dict[str, str]:
         """SHA-256 of every file read (descriptor included where present)."""
         hashes = {}
