@@ -2,7 +2,7 @@
 
 from .dataset import CaseData
 from .errors import CaseDataError, Problem
-from .reading import load_cbm, read_case_package, read_case_table
+from .reading import cbm_versions, load_cbm, read_case_package, read_case_table
 from .schema import CONDITION_LABELS, CONDITIONS, REGION_LABELS, REGIONS
 from .views import canonical_dyad
 
@@ -15,6 +15,7 @@ __all__ = [
     "CaseDataError",
     "Problem",
     "canonical_dyad",
+    "cbm_versions",
     "load_cbm",
     "read_case_package",
     "read_case_table",

@@ -78,19 +78,34 @@ class CaseData:
             )
         return self._tables
 
-    def cases_wide(self) -> pd.DataFrame:
-        """One row per case: conditions, process features and outcome (see :func:`views.cases_wide`)."""
+    def cases_wide(self, *, failed_negotiations: bool = True) -> pd.DataFrame:
+        """One row per case: conditions, process features and outcome (see :func:`views.cases_wide`).
+
+        Parameters
+        ----------
+        failed_negotiations : bool
+            Keep cases of formally opened negotiations that produced no
+            arrangement (``negotiation_failed == 1``, outcome 0). ``False``
+            leaves them out, for analyses of concluded arrangements only.
+        """
         if not self.is_package:
             return self._tables["cases_wide"].copy()
-        return views.cases_wide(self._tables)
+        wide = views.cases_wide(self._tables)
+        if not failed_negotiations:
+            wide = wide[wide["negotiation_failed"] == 0].reset_index(drop=True)
+        return wide
 
-    def complete_cases(self, columns: list[str] | None = None) -> pd.DataFrame:
+    def complete_cases(self, columns: list[str] | None = None, *,
+                       failed_negotiations: bool = True) -> pd.DataFrame:
         """The wide case matrix without cases that have a missing value in ``columns``.
 
         Parameters
         ----------
         columns : list of str, optional
             Columns that must be complete (default: the seven conditions).
+        failed_negotiations : bool
+            Keep cases of negotiations that produced no arrangement (see
+            :meth:`cases_wide`).
 
         Returns
         -------
@@ -99,7 +114,7 @@ class CaseData:
         """
         from .schema import CONDITIONS
 
-        wide = self.cases_wide()
+        wide = self.cases_wide(failed_negotiations=failed_negotiations)
         columns = list(CONDITIONS) if columns is None else list(columns)
         keep = wide[columns].notna().all(axis=1)
         id_col = "case_id" if "case_id" in wide else None
@@ -157,33 +172,54 @@ class CaseData:
         out["sources"] = out["source_ids"].map(cite)
         return out
 
-    def reliability(self, folder: str | Path | None = None, *, n_boot: int = 1000,
-                    seed: int = 20261202):
+    def reliability(self, folder: str | Path | None = None, *, n_boot: int | None = None,
+                    seed: int | None = None):
         """Intercoder reliability against a blind second coding.
+
+        For the bundled dataset the second coding was made against the first
+        coding of an earlier release (``reliability/study.json`` names it), and
+        that release's tables are compared with it, whatever version is loaded.
 
         Parameters
         ----------
         folder : path, optional
             Folder with the second-coding CSV files; default
             ``<package>/reliability/second_coding``.
-        n_boot : int
-            Bootstrap replications of each alpha.
-        seed : int
-            Seed of the bootstrap.
+        n_boot : int, optional
+            Bootstrap replications of each alpha (default from ``study.json``, else 1000).
+        seed : int, optional
+            Seed of the bootstrap (default from ``study.json``).
 
         Returns
         -------
         cbstats.casedata.reliability.Reliability
             ``agreement`` (Krippendorff's alpha with a bootstrap interval and
             percentage agreement per variable), ``confusion`` (by the first
-            coder's confidence) and ``disagreements``.
+            coder's confidence), ``disagreements`` and, where it exists, the
+            ``adjudication`` log.
         """
+        import json
+
         from .reliability import reliability_tables
 
-        t = self._need_package("reliability()")
+        tables = self._need_package("reliability()")
+        study_dir = Path(self.source) / "reliability"
+        study = {}
+        if (study_dir / "study.json").is_file():
+            study = json.loads((study_dir / "study.json").read_text(encoding="utf-8"))
+        first_version = study.get("first_coding_version", self.version)
+        if first_version != self.version:
+            from .reading import read_case_package
+
+            tables = read_case_package(Path(self.source) / "versions" / first_version)._tables
         if folder is None:
-            folder = Path(self.source) / "reliability" / "second_coding"
-        return reliability_tables(t, folder, n_boot=n_boot, seed=seed)
+            folder = study_dir / "second_coding"
+        adjudication = study_dir / "adjudication.csv"
+        return reliability_tables(
+            tables, folder, n_boot=study.get("n_boot", 1000) if n_boot is None else n_boot,
+            seed=study.get("seed", 20261202) if seed is None else seed,
+            adjudication=adjudication if adjudication.is_file() else None,
+            first_coding_version=first_version)
 
     def file_hashes(self) -> dict[str, str]:
         """SHA-256 of every file read (descriptor included where present)."""

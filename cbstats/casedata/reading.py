@@ -79,21 +79,50 @@ def read_case_package(path: str | Path) -> CaseData:
     return CaseData(clean, source=str(folder), spec=spec, files=files, descriptor=descriptor)
 
 
-def load_cbm() -> CaseData:
+def cbm_versions() -> list[str]:
+    """Versions of the bundled CBM dataset that :func:`load_cbm` can load, oldest first."""
+    import json
+
+    root = bundled_cbm_path()
+    current = json.loads((root / "datapackage.json").read_text(encoding="utf-8"))["version"]
+    older = sorted((p.name for p in (root / "versions").glob("*") if (p / "datapackage.json").is_file()),
+                   key=lambda v: tuple(int(x) for x in v.split(".")))
+    return [*older, current]
+
+
+def load_cbm(version: str | None = None) -> CaseData:
     """Load the bundled CBM transformation dataset (validated).
+
+    Parameters
+    ----------
+    version : str, optional
+        A released version, e.g. ``"1.0.0"``, to reproduce earlier results
+        (:func:`cbm_versions` lists them); default the current version.
 
     Returns
     -------
     CaseData
         Version in ``.version``; tidy views via ``.cases_wide()`` etc.
 
+    Raises
+    ------
+    ValueError
+        For a version that is not bundled (the message lists those that are).
+
     Examples
     --------
     >>> import cbstats
     >>> cbm = cbstats.load_cbm()
     >>> wide = cbm.cases_wide()
+    >>> first_release = cbstats.load_cbm(version="1.0.0")
     """
-    return read_case_package(bundled_cbm_path())
+    root = bundled_cbm_path()
+    versions = cbm_versions()
+    if version is None or version == versions[-1]:
+        return read_case_package(root)
+    if version not in versions:
+        raise ValueError(f"No bundled CBM version {version!r}; available: {', '.join(versions)}")
+    return read_case_package(root / "versions" / version)
 
 
 def _excel_frame(path: Path, sheet: str | int | None) -> tuple[pd.DataFrame | None, list[Problem]]:

@@ -239,16 +239,26 @@ class Reliability:
         Long-form confusion counts by the first coder's confidence.
     disagreements : pandas.DataFrame
         Every unit coded differently.
+    adjudication : pandas.DataFrame or None
+        The adjudication log: every disagreement, its resolution and the reason.
+    first_coding_version : str or None
+        Release of the dataset whose coding was compared with the second coding.
     """
 
     agreement: pd.DataFrame
     confusion: pd.DataFrame
     disagreements: pd.DataFrame
+    adjudication: pd.DataFrame | None = None
+    first_coding_version: str | None = None
 
 
 def reliability_tables(tables: Mapping[str, pd.DataFrame], folder: str | Path, *,
-                       n_boot: int = 1000, seed: int = 20261202) -> Reliability:
+                       n_boot: int = 1000, seed: int = 20261202,
+                       adjudication: str | Path | None = None,
+                       first_coding_version: str | None = None) -> Reliability:
     """Reliability of the first coding against the second coding stored in ``folder``.
+
+    ``adjudication`` is an optional CSV log of resolved disagreements, returned as read.
 
     Raises
     ------
@@ -262,4 +272,6 @@ def reliability_tables(tables: Mapping[str, pd.DataFrame], folder: str | Path, *
             + ", ".join(f"{n}.csv" for n in SECOND_CODING_FILES))
     pairs = pair_codings(tables, second)
     table = pd.DataFrame([agreement(p, n_boot=n_boot, seed=seed) for p in pairs])
-    return Reliability(table, confusion(pairs), disagreements(pairs))
+    log = (pd.read_csv(adjudication, dtype=str, keep_default_na=False)
+           if adjudication is not None else None)
+    return Reliability(table, confusion(pairs), disagreements(pairs), log, first_coding_version)

@@ -213,6 +213,40 @@ def check_conditions(tables: dict[str, pd.DataFrame], spec: PackageSpec) -> list
     return problems
 
 
+def check_failed_negotiations(tables: dict[str, pd.DataFrame], spec: PackageSpec) -> list[Problem]:
+    """A negotiation that produced no arrangement has no entry into force, body, measures or change."""
+    arr = tables.get("arrangements")
+    if arr is None or "status" not in arr:
+        return []
+    file = spec.tables["arrangements"].path
+    problems = []
+    failed = set()
+    for line, (aid, status, in_force, body) in _rows(
+            arr, ["arrangement_id", "status", "year_in_force", "standing_body"]):
+        if status != "negotiation_failed":
+            continue
+        failed.add(aid)
+        if not _is_missing(in_force):
+            problems.append(Problem(file, line, "year_in_force", str(in_force),
+                                    "blank for a negotiation that produced no arrangement"))
+        if not _is_missing(body) and body != 0:
+            problems.append(Problem(file, line, "standing_body", str(body),
+                                    "0 for a negotiation that produced no arrangement"))
+    if "measures" in tables and failed:
+        m_file = spec.tables["measures"].path
+        for line, (aid,) in _rows(tables["measures"], ["arrangement_id"]):
+            if aid in failed:
+                problems.append(Problem(m_file, line, "arrangement_id", aid,
+                                        "no measures for a negotiation that produced no arrangement"))
+    if "cases" in tables and failed:
+        c_file = spec.tables["cases"].path
+        for line, (aid, outcome) in _rows(tables["cases"], ["arrangement_id", "transformation"]):
+            if aid in failed and not _is_missing(outcome) and outcome != 0:
+                problems.append(Problem(c_file, line, "transformation", str(outcome),
+                                        "0 for a negotiation that produced no arrangement"))
+    return problems
+
+
 CHECKS = (
     check_primary_keys,
     check_foreign_keys,
@@ -221,6 +255,7 @@ CHECKS = (
     check_arrangement_dates,
     check_cases,
     check_conditions,
+    check_failed_negotiations,
 )
 
 

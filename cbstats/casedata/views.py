@@ -76,7 +76,8 @@ def cases_wide(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     ``n_verification``, ``negotiation_years``, ``standing_body``,
     ``legal_form``, ``scope``, ``third_party``, ``track_two``) and outcomes
     (``transformation`` 0-3, ``institutionalized`` = transformation == 3,
-    ``reversed``, ``year_institutionalized``, ``year_reversed``,
+    ``reversed``, ``negotiation_failed`` = 1 for a formally opened negotiation
+    that produced no arrangement (outcome 0), ``year_institutionalized``, ``year_reversed``,
     ``year_observed_end``).
     """
     cases = tables["cases"]
@@ -112,13 +113,16 @@ def cases_wide(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         wide["legal_form"], categories=["political_declaration", "memorandum", "agreement", "treaty"]
     )
     wide["region"] = wide["region"].astype(str)
+    status = (tables["arrangements"].set_index("arrangement_id")["status"]
+              if "status" in tables["arrangements"] else pd.Series(dtype=object))
+    wide["negotiation_failed"] = (wide["arrangement_id"].map(status) == "negotiation_failed").astype("int64")
     columns = [
         "case_id", "dyad_id", "arrangement_id", "region", "state_a", "state_b",
         "dyad_name", "arrangement_name", "case_label", "year_signed", "decade", "sequence",
         *CONDITIONS,
         "n_interaction", "n_information", "n_constraint", "n_verification",
         "negotiation_years", "standing_body", "legal_form", "scope", "third_party", "track_two",
-        "transformation", "institutionalized", "reversed",
+        "transformation", "institutionalized", "reversed", "negotiation_failed",
         "year_in_force", "year_ended", "year_institutionalized", "year_reversed", "year_observed_end",
     ]
     return wide[columns].sort_values(["year_signed", "case_id"]).reset_index(drop=True)
