@@ -127,6 +127,9 @@ ANALYSES: tuple[Analysis, ...] = (
              _lazy(".study_robustness", "robustness")),
     Analysis("interpretation", "predicted probabilities by condition profile; removing one condition",
              _lazy(".study_robustness", "interpretation")),
+    Analysis("versions", "dataset release: coding reliability, sampling-frame coverage, main "
+             "coefficients under the previous and current release and without failed negotiations",
+             _lazy(".study_versions", "versions")),
 )
 
 
