@@ -136,3 +136,12 @@ def test_no_rationale_is_reused_without_saying_so(cbm):
     repeated = texts[texts.duplicated(keep=False)]
     # identical text is allowed only where it says the facts are the same
     assert repeated.str.contains("same", case=False).all(), repeated.unique()[:5]
+
+
+def test_codebook_reliability_table_is_rendered_from_the_stored_codings(reliability):
+    spec = importlib.util.spec_from_file_location("build_release", CBM / "build_release.py")
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    text = (CBM / "CODEBOOK.md").read_text(encoding="utf-8")
+    assert build.START in text, "the codebook has a reliability section with the table"
+    assert build.codebook_with_table(text, reliability.agreement) == text

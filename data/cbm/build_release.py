@@ -53,12 +53,41 @@ def release_changes(current: str, previous: str) -> pd.DataFrame:
     return attach_reasons(diff, reasons, rows)
 
 
+START, END = "<!-- reliability-table:start -->", "<!-- reliability-table:end -->"
+
+
+def reliability_markdown(agreement: pd.DataFrame) -> str:
+    """The agreement table as Markdown, for the codebook's reliability section."""
+    lines = ["| variable | metric | units | agreement % | alpha | 95% bootstrap interval |",
+             "|---|---|---|---|---|---|"]
+    for r in agreement.itertuples(index=False):
+        lines.append(f"| {r.variable} | {r.metric} | {r.n_units} | {r.percent_agreement:.1f} | "
+                     f"{r.alpha:.2f} | {r.alpha_lower:.2f} – {r.alpha_upper:.2f} |")
+    return "\n".join(lines)
+
+
+def codebook_with_table(text: str, agreement: pd.DataFrame) -> str:
+    """The codebook text with the block between the reliability markers replaced."""
+    if START not in text:
+        return text
+    head, rest = text.split(START, 1)
+    _, tail = rest.split(END, 1)
+    return f"{head}{START}\n{reliability_markdown(agreement)}\n{END}{tail}"
+
+
 def main() -> None:
     cbm = load_cbm()
     rel = cbm.reliability()
     write(rel.agreement, HERE / "reliability" / "agreement.csv")
     write(rel.confusion, HERE / "reliability" / "confusion.csv")
     write(rel.disagreements, HERE / "reliability" / "disagreements.csv")
+    codebook = HERE / "CODEBOOK.md"
+    text = codebook.read_text(encoding="utf-8")
+    updated = codebook_with_table(text, rel.agreement)
+    if updated != text:
+        tmp = codebook.with_suffix(".md.tmp")
+        tmp.write_text(updated, encoding="utf-8")
+        tmp.replace(codebook)
     versions = cbm_versions()
     changes = release_changes(versions[-1], versions[-2])
     write(changes, HERE / f"CHANGES_{versions[-1]}.csv")
