@@ -61,7 +61,7 @@ def test_reliability_covers_what_the_issue_asks(cbm, reliability):
     conditions = old.table("conditions")
     sampled = _read(REL / "second_coding" / "conditions.csv")
     strata = conditions.groupby(["condition", "confidence"]).size()
-    merged = sampled.merge(conditions, on=["case_id", "condition"])
+    merged = sampled[["case_id", "condition"]].merge(conditions, on=["case_id", "condition"])
     got = merged.groupby(["condition", "confidence"]).size().reindex(strata.index, fill_value=0)
     assert (got >= 0.3 * strata).all(), "every (condition, confidence) stratum sampled at >= 30%"
     for _, row in reliability.agreement.iterrows():
@@ -145,3 +145,24 @@ def test_codebook_reliability_table_is_rendered_from_the_stored_codings(reliabil
     text = (CBM / "CODEBOOK.md").read_text(encoding="utf-8")
     assert build.START in text, "the codebook has a reliability section with the table"
     assert build.codebook_with_table(text, reliability.agreement) == text
+
+
+def test_validator_checks_the_failed_negotiation_rules(tmp_path):
+    import shutil
+
+    from cbstats.casedata import CaseDataError, read_case_package
+
+    package = tmp_path / "pkg"
+    shutil.copytree(CBM, package, ignore=shutil.ignore_patterns("versions", "reliability"))
+    arr = _read(package / "arrangements.csv")
+    target = "cfe_treaty_1990"
+    arr.loc[arr["arrangement_id"] == target, "status"] = "negotiation_failed"
+    arr.to_csv(package / "arrangements.csv", index=False, lineterminator="\n")
+    with pytest.raises(CaseDataError) as err:
+        read_case_package(package)
+    text = str(err.value)
+    assert "year_in_force" in text and "blank for a negotiation" in text
+    assert "standing_body" in text
+    assert "no measures for a negotiation" in text
+    assert "transformation" in text and "0 for a negotiation" in text
+    assert (CBM / "arrangements.csv").read_bytes() != (package / "arrangements.csv").read_bytes()
