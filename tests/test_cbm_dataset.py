@@ -27,7 +27,7 @@ def test_bundled_dataset_validates_and_has_a_version(cbm):
 def test_coverage_thresholds(cbm, wide):
     arrangements = cbm.table("arrangements")
     assert len(arrangements) >= 50
-    assert arrangements["year_signed"].min() >= 1963 and arrangements["year_signed"].max() <= 2025
+    assert arrangements["year_signed"].min() >= 1963 and arrangements["year_signed"].max() <= 2024
     assert len(wide) >= 90
     assert wide["dyad_id"].nunique() >= 30
     per_region = wide.groupby("region").size()
