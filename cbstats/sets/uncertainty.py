@@ -338,7 +338,9 @@ class UncertaintyResult:
         ``in_coded_solution``.
     paths : DataFrame
         Index term of the coded solution (union of its models); coded inclS/PRI/covS,
-        their mean and interval over draws, ``p_in_solution``.
+        their mean and interval over draws, ``p_in_solution`` (the term is a prime
+        implicant in a minimal model of the draw) and ``p_consistent`` (the term itself
+        passes the inclS and PRI cut-offs in the draw).
     p_no_positive_row : float
         Share of draws in which no truth-table row passes (nothing sufficient).
     """
@@ -356,18 +358,24 @@ class UncertaintyResult:
     cells: pd.DataFrame = field(repr=False)
     changed: np.ndarray = field(repr=False)
     path_presence: np.ndarray = field(repr=False)
+    path_consistent: np.ndarray = field(repr=False)
 
-    def cell_influence(self, term: str, *, top: int | None = 10) -> pd.DataFrame:
+    def cell_influence(self, term: str, *, which: str = "solution", top: int | None = 10) -> pd.DataFrame:
         """Which coded cells a path hangs on.
 
-        For each cell: P(path in solution | cell drawn at its coded level) minus
-        P(path in solution | cell drawn at another level). Large positive values mark
-        cells whose recoding removes the path. Columns: case, column, coded, confidence,
-        p_changed, p_path_if_coded, p_path_if_changed, influence.
+        For each cell: P(event | cell drawn at its coded level) minus P(event | cell drawn
+        at another level), where the event is "the path is in a minimal model"
+        (``which="solution"``) or "the path passes the inclS and PRI cut-offs"
+        (``which="consistent"``). Large positive values mark cells whose recoding removes
+        the path. Columns: case, column, coded, confidence, p_changed, p_path_if_coded,
+        p_path_if_changed, influence.
         """
         if term not in self.paths.index:
             raise SetsInputError([f"term {term!r} is not a path of the coded solution: {list(self.paths.index)}"])
-        present = self.path_presence[:, list(self.paths.index).index(term)].astype(float)
+        if which not in ("solution", "consistent"):
+            raise SetsInputError([f"which={which!r}; expected 'solution' or 'consistent'"])
+        events = self.path_presence if which == "solution" else self.path_consistent
+        present = events[:, list(self.paths.index).index(term)].astype(float)
         ch = self.changed
         n_ch = ch.sum(axis=0)
         n_same = (~ch).sum(axis=0)
@@ -561,17 +569,20 @@ def coding_uncertainty(
         tx = term_arrays(x, conds, real_terms)
         ctx = term_arrays(cx, conds, real_terms)
         suf, csuf = sufficiency_arrays(tx, y), sufficiency_arrays(ctx, cy)
+        consistent = (suf["inclS"] >= incl_cut - 1e-12) & (suf["PRI"] >= pri_cut - 1e-12)
         paths = pd.DataFrame(
             {**_interval_cols("inclS", suf["inclS"], csuf["inclS"][0], q),
              **_interval_cols("PRI", suf["PRI"], csuf["PRI"][0], q),
              **_interval_cols("covS", suf["covS"], csuf["covS"][0], q),
-             "p_in_solution": [any_m[t].mean() for t in real_terms]},
+             "p_in_solution": [any_m[t].mean() for t in real_terms],
+             "p_consistent": consistent.mean(axis=0)},
             index=pd.Index(real_terms, name="term"),
         )
         presence = np.stack([any_m[t] for t in real_terms], axis=1)
     else:
         paths = pd.DataFrame(index=pd.Index([], name="term"))
         presence = np.zeros((draws.shape[0], 0), bool)
+        consistent = np.zeros((draws.shape[0], 0), bool)
 
     conf = confidence.reindex(index=sub.index, columns=cols)
     cells = pd.DataFrame({
@@ -589,5 +600,5 @@ def coding_uncertainty(
                   "draws_with_capped_models": int(sum(len(ms) >= max_models for ms in draw_models))},
         necessity=necessity, rows=rows, implicants=implicants, paths=paths,
         p_no_positive_row=float(np.mean([len(ms) == 0 for ms in draw_models])),
-        cells=cells, changed=changed, path_presence=presence,
+        cells=cells, changed=changed, path_presence=presence, path_consistent=consistent,
     )

@@ -150,6 +150,9 @@ def test_planted_fragile_path_hangs_on_its_low_confidence_cell():
     # coded: rows 11 and 10 positive -> parsimonious A; if c9's Y drops to 0.67, row 10 fails
     assert res.paths.index.tolist() == ["A"]
     assert res.paths.loc["A", "p_in_solution"] == pytest.approx(0.5, abs=0.07)
+    # A itself stays consistent: (4 + 0.67) / 5 = 0.934 >= 0.8 in every draw
+    assert res.paths.loc["A", "p_consistent"] == 1.0
+    assert res.paths.loc["A", "inclS_lo"] == pytest.approx(0.934, abs=1e-3)
     assert res.implicants.loc["A*B", "p_any_model"] == pytest.approx(0.5, abs=0.07)
     assert res.rows.loc[3, "p_out"] == pytest.approx(0.5, abs=0.07)
     infl = res.cell_influence("A")
