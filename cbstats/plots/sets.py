@@ -228,8 +228,7 @@ def plot_truth_table(tt, *, include_remainders: bool = False, p_out: pd.Series |
     ax_c.set_ylabel("truth-table row")
     annot = stats.map(lambda v: "" if pd.isna(v) else f"{v:.2f}")
     sns.heatmap(stats.astype(float), ax=ax_s, cmap=SEQUENTIAL_CMAP, vmin=0, vmax=1, annot=annot, fmt="",
-                annot_kws={"fontsize": 6}, linewidths=0.4, linecolor="white",
-                cbar_kws={"label": "value (0-1)", "shrink": 0.6})
+                annot_kws={"fontsize": 6}, linewidths=0.4, linecolor="white", cbar=False)
     for i, (_, row) in enumerate(data.iterrows()):
         out = "" if pd.isna(row["OUT"]) else ("OUT 1" if row["OUT"] == 1 else "OUT 0")
         ax_s.text(stats.shape[1] + 0.08, i + 0.5, f"n={int(row['n'])} {out}", va="center", fontsize=6,
@@ -237,7 +236,9 @@ def plot_truth_table(tt, *, include_remainders: bool = False, p_out: pd.Series |
     ax_s.set_xticklabels(stats.columns, rotation=0, fontsize=7)
     ax_s.set_ylabel("")
     fig.suptitle(f"Truth table for {tt.outcome} (incl. cut {tt.incl_cut:g}, PRI cut {tt.pri_cut:g}, "
-                 f"n cut {tt.n_cut})", fontsize=8)
+                 f"n cut {tt.n_cut}); dark = condition present", fontsize=8)
+    height = fig.get_size_inches()[1]
+    fig.subplots_adjust(top=1 - 0.45 / height, bottom=0.9 / height, left=0.1, right=0.86)
     return fig
 
 

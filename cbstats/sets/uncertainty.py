@@ -360,15 +360,19 @@ class UncertaintyResult:
     path_presence: np.ndarray = field(repr=False)
     path_consistent: np.ndarray = field(repr=False)
 
-    def cell_influence(self, term: str, *, which: str = "solution", top: int | None = 10) -> pd.DataFrame:
+    def cell_influence(
+        self, term: str, *, which: str = "solution", top: int | None = 10, min_draws: int = 20
+    ) -> pd.DataFrame:
         """Which coded cells a path hangs on.
 
         For each cell: P(event | cell drawn at its coded level) minus P(event | cell drawn
         at another level), where the event is "the path is in a minimal model"
         (``which="solution"``) or "the path passes the inclS and PRI cut-offs"
         (``which="consistent"``). Large positive values mark cells whose recoding removes
-        the path. Columns: case, column, coded, confidence, p_changed, p_path_if_coded,
-        p_path_if_changed, influence.
+        the path. Cells redrawn (or kept) in fewer than ``min_draws`` draws are left out,
+        since their difference would be noise. Columns: case, column, coded, confidence,
+        p_changed, p_path_if_coded, p_path_if_changed, influence, z (influence divided by
+        its binomial standard error).
         """
         if term not in self.paths.index:
             raise SetsInputError([f"term {term!r} is not a path of the coded solution: {list(self.paths.index)}"])
@@ -386,7 +390,13 @@ class UncertaintyResult:
         out["p_path_if_coded"] = p_if_same
         out["p_path_if_changed"] = p_if_changed
         out["influence"] = p_if_same - p_if_changed
-        out = out[out["p_changed"] > 0].sort_values("influence", ascending=False)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            se = np.sqrt(p_if_same * (1 - p_if_same) / np.maximum(n_same, 1)
+                         + p_if_changed * (1 - p_if_changed) / np.maximum(n_ch, 1))
+            out["z"] = np.where(se > 0, out["influence"] / np.where(se > 0, se, 1),
+                                np.where(out["influence"] > 0, np.inf, 0.0))
+        keep = (n_ch >= min(min_draws, ch.shape[0])) & (n_same >= min(min_draws, ch.shape[0])) & (n_ch > 0)
+        out = out[keep].sort_values("influence", ascending=False)
         return out.head(top) if top else out
 
 
