@@ -48,7 +48,7 @@ def _solutions_table(solutions: dict) -> pd.DataFrame:
             for term, fit in model.fit.iterrows():
                 rows.append({"outcome": outcome, "solution": kind, "model": model.name, "term": term,
                              **{k: fit.get(k) for k in ("inclS", "PRI", "covS", "covU")}})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=["outcome", "solution", "model", "term", "inclS", "PRI", "covS", "covU"])
 
 
 def _cutoff_robustness(data: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -219,7 +219,13 @@ def sets(ctx: RunContext) -> None:
         # The intermediate solution is not computed here: on these data the parsimonious
         # solution for the outcome has many equally good models and the intermediate one
         # (one set of models per conservative x parsimonious pair) has over a thousand.
-        solutions[(outcome, "parsimonious")] = minimize(tts[outcome], solution="parsimonious")
+        if tts[outcome].positive_rows:
+            solutions[(outcome, "parsimonious")] = minimize(tts[outcome], solution="parsimonious")
+        else:
+            note = (f"sets: no truth-table row for {outcome} passes inclS >= {MAIN_CUTS['incl_cut']} and "
+                    f"PRI >= {MAIN_CUTS['pri_cut']}; nothing is sufficient")
+            if note not in ctx.notes:
+                ctx.notes.append(note)
     ctx.write_table("sets_solutions", _solutions_table(solutions))
 
     # coding uncertainty: the same draws for the outcome and its absence
