@@ -135,7 +135,7 @@ def _findings(ctx, nec, verdicts, cut_settings, perm, reg, reg_source, n_draws) 
                  "transformation level 0/1/2/3 -> 0/0.33/0.67/1 (institutionalized = 1). Main cut-offs: "
                  f"inclS >= {MAIN_CUTS['incl_cut']}, PRI >= {MAIN_CUTS['pri_cut']}, n >= {MAIN_CUTS['n_cut']}. "
                  f"Coding uncertainty: {n_draws} draws from the default misclassification model "
-                 "(docs/sets.md).")
+                 "(docs/sets_uncertainty.md).")
     lines += ["", "## Necessity", ""]
     for outcome in OUTCOMES:
         sub = nec[nec["outcome"] == outcome].sort_values("inclN_coded", ascending=False)

@@ -8,7 +8,7 @@ minimisation for every draw (vectorised over draws with numpy), and summarise:
 intervals of consistency and coverage, the probability that each truth-table row passes
 the cut-offs, and the probability that each prime implicant appears in the solution.
 
-The default rates and their reasoning are in ``docs/sets.md`` ("Coding uncertainty");
+The default rates and their reasoning are in ``docs/sets_uncertainty.md``;
 they are a stop-gap until the measurement model of the coding-uncertainty issue lands,
 and every rate can be overridden (:class:`MisclassificationModel`).
 """
