@@ -21,6 +21,7 @@ algorithms (:mod:`cbstats.sets.implicants`), cross-checked in the tests.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -403,39 +404,57 @@ def minimize(
     charts: dict[str, pd.DataFrame] = {}
     models_out: list[Model] = []
     essential_all: set[str] | None = None
-    for ci, (c_terms, _, _) in enumerate(c_models, start=1):
-        for pj, (p_terms, p_sa, _) in enumerate(p_models, start=1):
-            relaxed = []
-            for ct in c_terms:
-                cd = c_digits[ct]
-                for pt in p_terms:
-                    pd_ = p_digits[pt]
-                    if not subsumes(pd_, cd):
-                        continue
-                    r = cd.copy()
-                    for t in range(k):
-                        e = dir_list[t]
-                        if cd[t] != DASH and pd_[t] == DASH and e != "-" and cd[t] != e:
-                            r[t] = DASH
-                    relaxed.append(r)
-            sa_set = set(p_sa)
-            if relaxed and len(usable):
-                hit = covers(np.array(relaxed, dtype=np.int8), rem_bits).any(axis=0)
-                ec = np.array([r for r in usable[hit] if int(r) in sa_set], dtype=np.int64)
-            else:
-                ec = np.zeros(0, dtype=np.int64)
-            off = np.setdiff1d(np.arange(1, 2**k + 1, dtype=np.int64), np.concatenate([positive, ec]))
-            _, chart_df, found, essential = _solve(tt, positive, off, ec, "", max_models)
-            pair = f"C{ci}P{pj}"
-            charts[pair] = chart_df
-            essential_all = set(essential) if essential_all is None else essential_all & set(essential)
-            for m, (terms, sa, dig) in enumerate(found, start=1):
-                models_out.append(
-                    Model(
-                        name=f"{pair}M{m}", terms=terms, simplifying_assumptions=tuple(sa),
-                        easy_counterfactuals=tuple(int(r) for r in ec), compute_fit=fitter(terms, dig),
-                    )
+    pairs = [
+        (ci, c, pj, p)
+        for ci, c in enumerate(c_models, start=1)
+        for pj, p in enumerate(p_models, start=1)
+    ]
+    if len(pairs) > max_models:
+        warnings.warn(
+            f"{len(c_models)} conservative x {len(p_models)} parsimonious models: only the first "
+            f"{max_models} pairs are used for intermediate solutions (raise max_models)",
+            UserWarning,
+            stacklevel=2,
+        )
+        pairs = pairs[:max_models]
+    solved: dict[tuple[int, ...], tuple] = {}
+    for ci, (c_terms, _, _), pj, (p_terms, p_sa, _) in pairs:
+        relaxed = []
+        for ct in c_terms:
+            cd = c_digits[ct]
+            for pt in p_terms:
+                pd_ = p_digits[pt]
+                if not subsumes(pd_, cd):
+                    continue
+                r = cd.copy()
+                for t in range(k):
+                    e = dir_list[t]
+                    if cd[t] != DASH and pd_[t] == DASH and e != "-" and cd[t] != e:
+                        r[t] = DASH
+                relaxed.append(r)
+        sa_set = set(p_sa)
+        if relaxed and len(usable):
+            hit = covers(np.array(relaxed, dtype=np.int8), rem_bits).any(axis=0)
+            ec = np.array([r for r in usable[hit] if int(r) in sa_set], dtype=np.int64)
+        else:
+            ec = np.zeros(0, dtype=np.int64)
+        key = tuple(int(r) for r in ec)
+        if key not in solved:  # pairs with the same easy counterfactuals share one result
+            off = np.setdiff1d(
+                np.arange(1, 2**k + 1, dtype=np.int64), np.concatenate([positive, ec])
+            )
+            solved[key] = _solve(tt, positive, off, ec, "", max_models)[1:]
+        chart_df, found, essential = solved[key]
+        pair = f"C{ci}P{pj}"
+        charts[pair] = chart_df
+        essential_all = set(essential) if essential_all is None else essential_all & set(essential)
+        for m, (terms, sa, dig) in enumerate(found, start=1):
+            models_out.append(
+                Model(
+                    name=f"{pair}M{m}", terms=terms, simplifying_assumptions=tuple(sa),
+                    easy_counterfactuals=tuple(int(r) for r in ec), compute_fit=fitter(terms, dig),
                 )
+            )
     return Solution(
         kind="intermediate", outcome=tt.outcome, conditions=tt.conditions, models=tuple(models_out),
         charts=charts, essential=tuple(sorted(essential_all or ())),

@@ -62,8 +62,9 @@ def membership_problems(data: pd.DataFrame, columns: Sequence[str]) -> list[str]
         out = values.notna() & ((values < 0) | (values > 1))
         if out.any():
             pairs = [f"{c!r}={v!r}" for c, v in zip(raw.index[out], values[out], strict=True)]
+            shown = ", ".join(pairs[:10]) + (f", ... ({len(pairs) - 10} more)" if len(pairs) > 10 else "")
             problems.append(
-                f"column {col!r}: membership(s) outside [0, 1]: {_show(pairs)}; "
+                f"column {col!r}: membership(s) outside [0, 1]: {shown}; "
                 "calibrate raw scores first (calibrate_direct, assign_memberships)"
             )
     return problems
@@ -113,7 +114,7 @@ def warn_crossover(data: pd.DataFrame, columns: Sequence[str], *, stacklevel: in
     for col in columns:
         hit = data[col].astype(float) == 0.5
         if hit.any():
-            found.append(f"{col!r}: {_show(list(data.index[hit]))}")
+            found.append(f"{col!r}: [{_show(list(data.index[hit]))}]")
     if found:
         warnings.warn(
             "memberships of exactly 0.5 (the crossover point) cannot be assigned to a "
