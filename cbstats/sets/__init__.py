@@ -26,16 +26,26 @@ from .fit import (
 from .implicants import primes_quine_mccluskey, primes_ternary
 from .minimize import Model, Solution, minimize
 from .necessity import necessity, subset_search, superset_search
+from .permutation import PermutationResult, permutation_test
 from .truthtable import TruthTable, row_key, truth_table
+from .uncertainty import (
+    MisclassificationModel,
+    UncertaintyResult,
+    coding_uncertainty,
+    draw_codings,
+)
 from .validate import CrossoverWarning, SetsInputError, check_cutoffs, check_memberships
 
 __all__ = [
     "CBM_TRANSFORMATION_MEMBERSHIPS",
     "CrossoverWarning",
+    "MisclassificationModel",
     "Model",
+    "PermutationResult",
     "SetsInputError",
     "Solution",
     "TruthTable",
+    "UncertaintyResult",
     "assign_memberships",
     "brute_force_covers",
     "calibrate_direct",
@@ -43,13 +53,16 @@ __all__ = [
     "case_types",
     "check_cutoffs",
     "check_memberships",
+    "coding_uncertainty",
     "deviant_cases",
+    "draw_codings",
     "membership",
     "minimize",
     "necessity",
     "necessity_fit",
     "parameters_of_fit",
     "parse_expression",
+    "permutation_test",
     "primes_quine_mccluskey",
     "primes_ternary",
     "row_key",
