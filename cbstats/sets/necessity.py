@@ -1,7 +1,7 @@
 """Analysis of necessary conditions and the superset / subset searches.
 
 Parameters (Schneider & Wagemann 2012, ch. 9; Dusa 2019, ch. 5): necessity consistency
-``inclN``, relevance of necessity ``RoN`` (Schneider & Wagemann 2012, p. 236) and necessity
+``inclN``, relevance of necessity ``RoN`` (Schneider & Wagemann 2012, ch. 9) and necessity
 coverage ``covN``; see :mod:`cbstats.sets.fit` for the formulas.
 """
 
