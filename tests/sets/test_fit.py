@@ -91,3 +91,22 @@ def test_parameters_of_fit_unique_coverage_by_hand():
         assert pof.loc[t, "covU"] == pytest.approx(pof.loc["model", "covS"] - without)
     nec = parameters_of_fit(f, "~Y", ["A + B"], relation="necessity")
     assert list(nec.columns) == ["inclN", "RoN", "covN"]
+
+
+def test_parameters_of_fit_agrees_with_single_term_fit():
+    # the vectorised table (used by minimize) against the per-term reference functions
+    rng = np.random.default_rng(11)
+    f = pd.DataFrame(rng.random((25, 4)), columns=["A", "B", "C", "Y"])
+    terms = ["A*~B", "C", "~A*B*C"]
+    pof = parameters_of_fit(f, "Y", terms)
+    y = f["Y"].to_numpy()
+    for t in [*terms, " + ".join(terms)]:
+        ref = sufficiency_fit(membership(f, t).to_numpy(), y)
+        row = pof.loc[t if t in terms else "model"]
+        for col in ("inclS", "PRI", "covS"):
+            assert row[col] == pytest.approx(ref[col])
+    # hand: the example of test_hand_computed_values as a one-term model
+    d = pd.DataFrame({"X": [0.2, 0.8, 0.6], "Y": [0.4, 0.6, 0.9]})
+    one = parameters_of_fit(d, "Y", ["X"])
+    assert one.loc["X", "PRI"] == pytest.approx(0.7 / 0.9)
+    assert one.loc["X", "covU"] == pytest.approx(1.4 / 1.9)
