@@ -63,7 +63,7 @@ def _cutoff_robustness(data: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
                 tt = truth_table(data, outcome, list(CONDITIONS), incl_cut=incl, n_cut=n_cut,
                                  pri_cut=MAIN_CUTS["pri_cut"])
                 models = solution_terms(tt.positive_rows, tt.negative_rows, CONDITIONS, "parsimonious",
-                                        max_models=200)
+                                        max_models=100)
                 settings.append({"outcome": outcome, "incl_cut": incl, "n_cut": n_cut,
                                  "pri_cut": MAIN_CUTS["pri_cut"], "positive_rows": len(tt.positive_rows),
                                  "negative_rows": len(tt.negative_rows), "n_models": len(models),

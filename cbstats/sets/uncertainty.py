@@ -449,7 +449,7 @@ def coding_uncertainty(
     necessity_cut: float = 0.9,
     ron_cut: float = 0.6,
     draws: np.ndarray | None = None,
-    max_models: int = 1000,
+    max_models: int = MAX_MODELS,
     n_jobs: int = 1,
 ) -> UncertaintyResult:
     """Necessity, truth table and minimisation recomputed over drawn codings.
