@@ -89,3 +89,18 @@ def test_get_fit_records_unobserved_scale_levels_as_a_run_note(tmp_path):
     ctx.add_fit_note("another problem", "m2 (30 cases)")
     assert ctx.notes[0].endswith("(fits: m (40 cases), m2 (30 cases))")
     assert ctx.notes[1] == "another problem (fits: m2 (30 cases))"
+
+
+@pytest.mark.slow
+def test_sets_analysis_writes_its_outputs(mini_package, tmp_path):
+    """The set-theoretic analysis runs on a small package and says the regression is absent."""
+    assert reproduce(out=tmp_path, only=["sets"], data_path=mini_package, quick=True, seed=3) == 0
+    tables = {p.stem for p in (tmp_path / "tables").glob("sets_*.csv")}
+    assert {"sets_necessity", "sets_solutions", "sets_cutoff_robustness", "sets_paths"} <= tables
+    necessity = pd.read_csv(tmp_path / "tables" / "sets_necessity.csv", comment="#")
+    assert {"inclN_coded", "inclN_lo", "inclN_hi", "p_value"} <= set(necessity.columns)
+    assert (necessity["inclN_lo"] <= necessity["inclN_hi"] + 1e-12).all()
+    findings = (tmp_path / "sets_findings.md").read_text()
+    assert "models analysis did not run" in findings
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert any("sets_findings.md" in json.dumps(entry) for entry in manifest.get("outputs", manifest.get("files", [])))

@@ -127,6 +127,8 @@ ANALYSES: tuple[Analysis, ...] = (
              _lazy(".study_robustness", "robustness")),
     Analysis("interpretation", "predicted probabilities by condition profile; removing one condition",
              _lazy(".study_robustness", "interpretation")),
+    Analysis("sets", "fuzzy-set QCA: necessity, sufficiency, robustness to cut-offs and coding doubts",
+             _lazy(".study_sets", "sets")),
     Analysis("versions", "dataset release: coding reliability, sampling-frame coverage, main "
              "coefficients under the previous and current release and without failed negotiations",
              _lazy(".study_versions", "versions")),

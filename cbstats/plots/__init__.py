@@ -17,6 +17,7 @@ from .effects import forest_data, plot_forest
 from .groups import group_effects_data, plot_group_effects
 from .predictions import condition_effect_data, plot_condition_effect
 from .priors import plot_prior_posterior, prior_posterior_data
+from .sets import plot_path_robustness, plot_truth_table, plot_xy  # noqa: F401
 
 __all__ = [
     "calibration_data",
