@@ -105,14 +105,16 @@ def test_hand_negated_outcome_is_ambiguous(hand):
 
 
 def test_exclude_untenable_remainders(hand):
-    # excluding 100 and 101 (A*~B) removes A from the implicants: A*B must cover 110/111
+    # excluding 100 and 101 (A*~B): implicants must avoid 000, 011, 100, 101; only 010 is
+    # still usable. 111+110 -> A*B; 110+010 -> B*~C; 001 merges with nothing -> ~A*~B*C.
+    # Chart: 111 <- A*B; 110 <- A*B, B*~C; 001 <- ~A*~B*C -> A*B + ~A*~B*C
     sol = minimize(hand, solution="parsimonious", exclude=["A*~B"])
     assert sol.excluded == (5, 6)
-    assert models(sol) == [{"B*~C", "A*B", "~A*~B*C"}] or all(
-        not (set(m.simplifying_assumptions) & {5, 6}) for m in sol.models
-    )
-    for m in sol.models:
-        assert not set(m.simplifying_assumptions) & {5, 6}
+    assert models(sol) == [{"A*B", "~A*~B*C"}]
+    assert set(sol.prime_implicants) == {"A*B", "B*~C", "~A*~B*C"}
+    assert sol.models[0].simplifying_assumptions == ()
+    same = minimize(hand, solution="parsimonious", exclude=[{"A": 1, "B": 0, "C": 0}, "101"])
+    assert models(same) == models(sol)
     with pytest.raises(SetsInputError, match="not a logical remainder"):
         minimize(hand, solution="parsimonious", exclude=[8])
 
@@ -192,6 +194,18 @@ def test_all_minimum_covers_match_brute_force(seed):
     chart = rng.random((n_pis, n_cols)) < 0.35
     found = solve_chart(chart)
     assert found == brute_force_covers(chart)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_integer_programming_path_matches_brute_force(seed, monkeypatch):
+    # force every block through the integer program (normally only large, loose blocks)
+    import cbstats.sets.chart as chart_module
+
+    monkeypatch.setattr(chart_module, "LARGE_BLOCK", 0)
+    monkeypatch.setattr(chart_module, "_greedy_size", lambda full, cover: 10**6)
+    rng = np.random.default_rng(900 + seed)
+    chart = rng.random((int(rng.integers(3, 10)), int(rng.integers(2, 10)))) < 0.4
+    assert solve_chart(chart, max_models=10_000) == brute_force_covers(chart)
 
 
 def test_large_block_integer_programming_matches_search():
