@@ -323,6 +323,7 @@ def minimize(
     directional: Mapping[str, object] | None = None,
     exclude: Iterable[object] | str | None = None,
     max_models: int = MAX_MODELS,
+    max_pairs: int = 1000,
 ) -> Solution:
     """Minimise a truth table.
 
@@ -342,6 +343,10 @@ def minimize(
         as ``"A*~B"`` (every remainder in that conjunction).
     max_models : int
         Cap on the number of equally good models enumerated (warns when reached).
+    max_pairs : int
+        Intermediate solution: cap on the (conservative model, parsimonious model) pairs
+        minimised (warns when reached). Pairs with the same easy counterfactuals share
+        one minimisation.
 
     Returns
     -------
@@ -409,14 +414,14 @@ def minimize(
         for ci, c in enumerate(c_models, start=1)
         for pj, p in enumerate(p_models, start=1)
     ]
-    if len(pairs) > max_models:
+    if len(pairs) > max_pairs:
         warnings.warn(
             f"{len(c_models)} conservative x {len(p_models)} parsimonious models: only the first "
-            f"{max_models} pairs are used for intermediate solutions (raise max_models)",
+            f"{max_pairs} pairs are used for intermediate solutions (raise max_pairs)",
             UserWarning,
             stacklevel=2,
         )
-        pairs = pairs[:max_models]
+        pairs = pairs[:max_pairs]
     solved: dict[tuple[int, ...], tuple] = {}
     for ci, (c_terms, _, _), pj, (p_terms, p_sa, _) in pairs:
         relaxed = []
