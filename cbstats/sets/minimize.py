@@ -132,6 +132,25 @@ class Solution:
         """Parameters of fit of every model: index (model, term), columns inclS, PRI, covS, covU."""
         return pd.concat({m.name: m.fit for m in self.models}, names=["model", "term"])
 
+    def distinct_models(self) -> pd.DataFrame:
+        """Each distinct model once (intermediate solutions repeat models across pairs).
+
+        Returns
+        -------
+        DataFrame
+            Index ``expression``; columns ``models`` (names, comma-joined) and ``n``.
+        """
+        seen: dict[frozenset[str], list[str]] = {}
+        expr: dict[frozenset[str], str] = {}
+        for m in self.models:
+            key = frozenset(m.terms)
+            seen.setdefault(key, []).append(m.name)
+            expr.setdefault(key, m.expression)
+        return pd.DataFrame(
+            {"models": [", ".join(v) for v in seen.values()], "n": [len(v) for v in seen.values()]},
+            index=pd.Index([expr[k] for k in seen], name="expression"),
+        )
+
     def term_table(self) -> pd.DataFrame:
         """Which prime implicant appears in which model (bool), rows = PIs."""
         pis = self.prime_implicants

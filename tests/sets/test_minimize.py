@@ -104,6 +104,22 @@ def test_hand_negated_outcome_is_ambiguous(hand):
     assert table.loc["~A*B"].all() and table.sum().tolist() == [2, 2]
 
 
+def test_intermediate_pairs_for_ambiguous_parsimonious(hand):
+    # ~Y with absence of A, B, C expected: conservative ~A*~B*~C + ~A*B*C; parsimonious
+    # P1 ~A*~C + ~A*B, P2 ~B*~C + ~A*B. C1P1: ~A*~B*~C inside ~A*~C keeps ~B (expected);
+    # ~A*B*C inside ~A*B drops C (contradicts C=0) -> relaxed ~A*B covers remainder 010.
+    # C1P2: ~A*~B*~C inside ~B*~C keeps ~A; ~A*B*C -> ~A*B again. Both pairs: easy
+    # counterfactual {010} (row 3); 000, 011 + 010 -> ~A*~C + ~A*B for both pairs.
+    neg = truth_table(hand.data, "~Y")
+    sol = minimize(neg, solution="intermediate", directional={"A": 0, "B": 0, "C": 0})
+    assert [m.name for m in sol.models] == ["C1P1M1", "C1P2M1"]
+    assert all(set(m.terms) == {"~A*~C", "~A*B"} for m in sol.models)
+    assert all(m.easy_counterfactuals == (3,) for m in sol.models)
+    distinct = sol.distinct_models()
+    assert len(distinct) == 1 and distinct["n"].tolist() == [2]
+    assert set(sol.charts) == {"C1P1", "C1P2"}
+
+
 def test_exclude_untenable_remainders(hand):
     # excluding 100 and 101 (A*~B): implicants must avoid 000, 011, 100, 101; only 010 is
     # still usable. 111+110 -> A*B; 110+010 -> B*~C; 001 merges with nothing -> ~A*~B*C.
