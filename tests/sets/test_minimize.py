@@ -212,12 +212,16 @@ def test_all_minimum_covers_match_brute_force(seed):
     assert found == brute_force_covers(chart)
 
 
-@pytest.mark.parametrize("seed", range(8))
-def test_integer_programming_path_matches_brute_force(seed, monkeypatch):
-    # force every block through the integer program (normally only large, loose blocks)
+@pytest.mark.parametrize("node_limit", [0, 20_000])
+@pytest.mark.parametrize("seed", range(6))
+def test_integer_programming_path_matches_brute_force(seed, node_limit, monkeypatch):
+    # force every block through the integer-programming path (normally only large, loose
+    # blocks): minimum size by one integer program, then depth-first enumeration, or with
+    # node_limit=0 integer programs with each found cover cut off
     import cbstats.sets.chart as chart_module
 
     monkeypatch.setattr(chart_module, "LARGE_BLOCK", 0)
+    monkeypatch.setattr(chart_module, "NODE_LIMIT", node_limit)
     monkeypatch.setattr(chart_module, "_greedy_size", lambda full, cover: 10**6)
     rng = np.random.default_rng(900 + seed)
     chart = rng.random((int(rng.integers(3, 10)), int(rng.integers(2, 10)))) < 0.4
