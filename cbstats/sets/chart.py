@@ -22,7 +22,7 @@ MAX_MODELS = 100
 #: Blocks with more columns than this (and a gap between bounds) are solved by integer programming.
 LARGE_BLOCK = 20
 #: Depth-first nodes allowed per large block before switching to integer programs.
-NODE_LIMIT = 20_000
+NODE_LIMIT = 5_000
 
 
 def solve_chart(chart: np.ndarray, *, max_models: int = MAX_MODELS) -> list[tuple[int, ...]]:
