@@ -13,10 +13,10 @@ from cbstats.pipeline.study_sets import _regression_effects
 class _FakeResult:
     def summary(self) -> pd.DataFrame:
         return pd.DataFrame({
-            "term": ["Intercept[1]", "mo(forum)", "mo(forum)[0.33]", "mo(fatigue)", "n_interaction"],
-            "param_class": ["b", "b", "simplex", "b", "b"],
-            "estimate": [0.1, 0.8, 0.3, -0.2, 0.05], "lower": [0.0, 0.2, 0.1, -0.9, -0.1],
-            "upper": [0.2, 1.4, 0.6, 0.4, 0.2],
+            "term": ["Intercept[1]", "mo(forum)[0.33]", "mo(forum)", "mo(fatigue)", "n_interaction"],
+            "param_class": ["b", "simplex", "b", "b", "b"],
+            "estimate": [0.1, 0.3, 0.8, -0.2, 0.05], "lower": [0.0, 0.1, 0.2, -0.9, -0.1],
+            "upper": [0.2, 0.6, 1.4, 0.4, 0.2],
         })
 
 
