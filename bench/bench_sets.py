@@ -60,7 +60,8 @@ def main() -> None:
           f"{len(tt.positive_rows)} positive; truth table {t_tt:.3f} s wall, {c_tt:.3f} s CPU")
     directional = {c: 1 for c in tt.conditions}
     for kind in ("conservative", "parsimonious", "intermediate"):
-        kw = {"directional": directional} if kind == "intermediate" else {}
+        # intermediate: 100 (Ci, Pj) pairs, since each of C and P has >= 100 models here
+        kw = {"directional": directional, "max_pairs": 100} if kind == "intermediate" else {}
         def run(kind=kind, kw=kw):
             sol = minimize(tt, solution=kind, **kw)
             sol.models[0].fit  # noqa: B018 - parameters of fit of M1 are part of the job

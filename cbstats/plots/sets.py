@@ -245,15 +245,15 @@ def plot_truth_table(tt, *, include_remainders: bool = False, p_out: pd.Series |
 # ---- robustness of paths under coding uncertainty ------------------------------------------
 def path_robustness_data(result) -> pd.DataFrame:
     """Paths of the coded solution with P(in solution) and the interval of inclS and covS."""
-    cols = ["p_in_solution", "inclS_coded", "inclS_lo", "inclS_hi", "covS_coded", "covS_lo", "covS_hi"]
-    return result.paths[cols].sort_values("p_in_solution")
+    cols = ["p_consistent", "p_in_solution", "inclS_coded", "inclS_lo", "inclS_hi", "covS_coded", "covS_lo", "covS_hi"]
+    return result.paths[cols].sort_values(["p_consistent", "p_in_solution"])
 
 
 def plot_path_robustness(result, *, figsize: tuple[float, float] | None = None) -> plt.Figure:
     """Each sufficient path of the coded solution under coding uncertainty.
 
-    Left: probability that the path is in (one of) the minimal models of a drawn coding.
-    Right: coded consistency (dot) and its interval over draws (line), with the cut-off.
+    Left: probability over drawn codings that the path stays consistent (inclS and PRI
+    above the cut-offs) and that it is a prime implicant of a minimal model. Right: coded consistency (dot) and its interval over draws (line), with the cut-off.
 
     Parameters
     ----------
@@ -272,14 +272,16 @@ def plot_path_robustness(result, *, figsize: tuple[float, float] | None = None) 
     figsize = figsize or (PAPER_WIDTH_IN, max(2.2, 0.28 * n + 1.2))
     fig, (ax_p, ax_i) = plt.subplots(1, 2, figsize=figsize, sharey=True, gridspec_kw={"width_ratios": [1, 1]})
     y = np.arange(n)
-    ax_p.barh(y, data["p_in_solution"], color="#0072B2")
+    ax_p.barh(y + 0.2, data["p_consistent"], height=0.4, color="#009E73", label="stays consistent")
+    ax_p.barh(y - 0.2, data["p_in_solution"], height=0.4, color="#0072B2", label="in a minimal model")
     ax_p.set_xlim(0, 1)
     ax_p.set_yticks(y, [t.replace("*", " · ") for t in data.index], fontsize=6)
-    ax_p.set_xlabel("P(path in solution | coding draws)")
+    ax_p.set_xlabel("probability over draws", fontsize=7)
+    ax_p.legend(fontsize=6, loc="lower right")
     ax_i.hlines(y, data["inclS_lo"], data["inclS_hi"], color="0.4")
     ax_i.plot(data["inclS_coded"], y, "o", color="#D55E00", ms=3, label="coded")
     ax_i.axvline(result.settings["incl_cut"], color="0.6", ls="--", lw=0.8, label="incl. cut-off")
-    ax_i.set_xlabel(f"inclS ({result.settings['interval']:.0%} interval over draws)")
+    ax_i.set_xlabel(f"inclS, {result.settings['interval']:.0%} interval", fontsize=7)
     ax_i.legend(fontsize=6, loc="lower left")
     fig.suptitle(f"Sufficient paths for {result.outcome}: robustness to coding doubts "
                  f"({result.n_draws} draws)", fontsize=8)

@@ -21,6 +21,8 @@ import numpy as np
 MAX_MODELS = 100
 #: Blocks with more columns than this (and a gap between bounds) are solved by integer programming.
 LARGE_BLOCK = 20
+#: Depth-first nodes allowed per large block before switching to integer programs.
+NODE_LIMIT = 5_000
 
 
 def solve_chart(chart: np.ndarray, *, max_models: int = MAX_MODELS) -> list[tuple[int, ...]]:
@@ -161,13 +163,34 @@ def _block_covers(
         forbidden = 0
         for i in _bits(best_c):
             chosen.append(i)
-            search(unc & ~cover[i], allow & ~forbidden & ~(1 << i), budget - 1, chosen)
+            search_ref[0](unc & ~cover[i], allow & ~forbidden & ~(1 << i), budget - 1, chosen)
             chosen.pop()
             forbidden |= 1 << i
 
+    search_ref = [search]
     size = lower_bound(full, allowed)
     if size < _greedy_size(full, cover) and len(block) > LARGE_BLOCK:
-        return _milp_covers(block, cover, max_models)
+        # one integer program gives the minimum size; then depth-first enumeration with
+        # exactly that budget, or (if that search grows too large) integer programs with
+        # each cover cut off in turn
+        nodes = [0]
+        exact = _minimum_size(block, cover)
+        inner = search
+
+        def limited(unc: int, allow: int, budget: int, chosen: list[int]) -> None:
+            nodes[0] += 1
+            if nodes[0] > NODE_LIMIT:
+                raise _SearchTooLarge
+            inner(unc, allow, budget, chosen)
+
+        try:
+            search_ref[0] = limited
+            limited(full, allowed, exact, [])
+        except _SearchTooLarge:
+            return _milp_covers(block, cover, max_models)
+        finally:
+            search_ref[0] = inner
+        return results
     while not results and size <= len(cover):
         search(full, allowed, size, [])
         size += 1
@@ -181,6 +204,27 @@ def _greedy_size(full: int, cover: dict[int, int]) -> int:
         unc &= ~max(cover.values(), key=lambda c: (c & unc).bit_count())
         n += 1
     return n
+
+
+class _SearchTooLarge(Exception):
+    """The depth-first enumeration of one block exceeded NODE_LIMIT nodes."""
+
+
+def _minimum_size(block: list[int], cover: dict[int, int]) -> int:
+    """Minimum number of PIs covering the block, by one integer program (HiGHS)."""
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    pis = list(cover)
+    a = np.array([[cover[i] >> t & 1 for i in pis] for t in range(len(block))], dtype=float)
+    res = milp(
+        np.ones(len(pis)),
+        constraints=LinearConstraint(a, lb=1, ub=np.inf),
+        integrality=np.ones(len(pis)),
+        bounds=Bounds(0, 1),
+    )
+    if res.status != 0:  # pragma: no cover - a cover always exists here
+        raise RuntimeError(f"integer program for the minimum cover failed: {res.message}")
+    return int(round(res.fun))
 
 
 def _milp_covers(block: list[int], cover: dict[int, int], max_models: int) -> list[tuple[int, ...]]:

@@ -132,6 +132,25 @@ class Solution:
         """Parameters of fit of every model: index (model, term), columns inclS, PRI, covS, covU."""
         return pd.concat({m.name: m.fit for m in self.models}, names=["model", "term"])
 
+    def distinct_models(self) -> pd.DataFrame:
+        """Each distinct model once (intermediate solutions repeat models across pairs).
+
+        Returns
+        -------
+        DataFrame
+            Index ``expression``; columns ``models`` (names, comma-joined) and ``n``.
+        """
+        seen: dict[frozenset[str], list[str]] = {}
+        expr: dict[frozenset[str], str] = {}
+        for m in self.models:
+            key = frozenset(m.terms)
+            seen.setdefault(key, []).append(m.name)
+            expr.setdefault(key, m.expression)
+        return pd.DataFrame(
+            {"models": [", ".join(v) for v in seen.values()], "n": [len(v) for v in seen.values()]},
+            index=pd.Index([expr[k] for k in seen], name="expression"),
+        )
+
     def term_table(self) -> pd.DataFrame:
         """Which prime implicant appears in which model (bool), rows = PIs."""
         pis = self.prime_implicants
@@ -323,6 +342,7 @@ def minimize(
     directional: Mapping[str, object] | None = None,
     exclude: Iterable[object] | str | None = None,
     max_models: int = MAX_MODELS,
+    max_pairs: int = 1000,
 ) -> Solution:
     """Minimise a truth table.
 
@@ -342,6 +362,10 @@ def minimize(
         as ``"A*~B"`` (every remainder in that conjunction).
     max_models : int
         Cap on the number of equally good models enumerated (warns when reached).
+    max_pairs : int
+        Intermediate solution: cap on the (conservative model, parsimonious model) pairs
+        minimised (warns when reached). Pairs with the same easy counterfactuals share
+        one minimisation.
 
     Returns
     -------
@@ -409,14 +433,14 @@ def minimize(
         for ci, c in enumerate(c_models, start=1)
         for pj, p in enumerate(p_models, start=1)
     ]
-    if len(pairs) > max_models:
+    if len(pairs) > max_pairs:
         warnings.warn(
             f"{len(c_models)} conservative x {len(p_models)} parsimonious models: only the first "
-            f"{max_models} pairs are used for intermediate solutions (raise max_models)",
+            f"{max_pairs} pairs are used for intermediate solutions (raise max_pairs)",
             UserWarning,
             stacklevel=2,
         )
-        pairs = pairs[:max_models]
+        pairs = pairs[:max_pairs]
     solved: dict[tuple[int, ...], tuple] = {}
     for ci, (c_terms, _, _), pj, (p_terms, p_sa, _) in pairs:
         relaxed = []

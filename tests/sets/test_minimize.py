@@ -104,15 +104,33 @@ def test_hand_negated_outcome_is_ambiguous(hand):
     assert table.loc["~A*B"].all() and table.sum().tolist() == [2, 2]
 
 
+def test_intermediate_pairs_for_ambiguous_parsimonious(hand):
+    # ~Y with absence of A, B, C expected: conservative ~A*~B*~C + ~A*B*C; parsimonious
+    # P1 ~A*~C + ~A*B, P2 ~B*~C + ~A*B. C1P1: ~A*~B*~C inside ~A*~C keeps ~B (expected);
+    # ~A*B*C inside ~A*B drops C (contradicts C=0) -> relaxed ~A*B covers remainder 010.
+    # C1P2: ~A*~B*~C inside ~B*~C keeps ~A; ~A*B*C -> ~A*B again. Both pairs: easy
+    # counterfactual {010} (row 3); 000, 011 + 010 -> ~A*~C + ~A*B for both pairs.
+    neg = truth_table(hand.data, "~Y")
+    sol = minimize(neg, solution="intermediate", directional={"A": 0, "B": 0, "C": 0})
+    assert [m.name for m in sol.models] == ["C1P1M1", "C1P2M1"]
+    assert all(set(m.terms) == {"~A*~C", "~A*B"} for m in sol.models)
+    assert all(m.easy_counterfactuals == (3,) for m in sol.models)
+    distinct = sol.distinct_models()
+    assert len(distinct) == 1 and distinct["n"].tolist() == [2]
+    assert set(sol.charts) == {"C1P1", "C1P2"}
+
+
 def test_exclude_untenable_remainders(hand):
-    # excluding 100 and 101 (A*~B) removes A from the implicants: A*B must cover 110/111
+    # excluding 100 and 101 (A*~B): implicants must avoid 000, 011, 100, 101; only 010 is
+    # still usable. 111+110 -> A*B; 110+010 -> B*~C; 001 merges with nothing -> ~A*~B*C.
+    # Chart: 111 <- A*B; 110 <- A*B, B*~C; 001 <- ~A*~B*C -> A*B + ~A*~B*C
     sol = minimize(hand, solution="parsimonious", exclude=["A*~B"])
     assert sol.excluded == (5, 6)
-    assert models(sol) == [{"B*~C", "A*B", "~A*~B*C"}] or all(
-        not (set(m.simplifying_assumptions) & {5, 6}) for m in sol.models
-    )
-    for m in sol.models:
-        assert not set(m.simplifying_assumptions) & {5, 6}
+    assert models(sol) == [{"A*B", "~A*~B*C"}]
+    assert set(sol.prime_implicants) == {"A*B", "B*~C", "~A*~B*C"}
+    assert sol.models[0].simplifying_assumptions == ()
+    same = minimize(hand, solution="parsimonious", exclude=[{"A": 1, "B": 0, "C": 0}, "101"])
+    assert models(same) == models(sol)
     with pytest.raises(SetsInputError, match="not a logical remainder"):
         minimize(hand, solution="parsimonious", exclude=[8])
 
@@ -192,6 +210,22 @@ def test_all_minimum_covers_match_brute_force(seed):
     chart = rng.random((n_pis, n_cols)) < 0.35
     found = solve_chart(chart)
     assert found == brute_force_covers(chart)
+
+
+@pytest.mark.parametrize("node_limit", [0, 20_000])
+@pytest.mark.parametrize("seed", range(6))
+def test_integer_programming_path_matches_brute_force(seed, node_limit, monkeypatch):
+    # force every block through the integer-programming path (normally only large, loose
+    # blocks): minimum size by one integer program, then depth-first enumeration, or with
+    # node_limit=0 integer programs with each found cover cut off
+    import cbstats.sets.chart as chart_module
+
+    monkeypatch.setattr(chart_module, "LARGE_BLOCK", 0)
+    monkeypatch.setattr(chart_module, "NODE_LIMIT", node_limit)
+    monkeypatch.setattr(chart_module, "_greedy_size", lambda full, cover: 10**6)
+    rng = np.random.default_rng(900 + seed)
+    chart = rng.random((int(rng.integers(3, 10)), int(rng.integers(2, 10)))) < 0.4
+    assert solve_chart(chart, max_models=10_000) == brute_force_covers(chart)
 
 
 def test_large_block_integer_programming_matches_search():

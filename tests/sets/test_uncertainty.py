@@ -174,3 +174,17 @@ def test_same_seed_same_numbers_and_bad_input():
         coding_uncertainty(data, conf, "Y", ["A", "B"], n_draws=5, incl_cut=1.5)
     with pytest.raises(sets.SetsInputError, match="shape"):
         coding_uncertainty(data, conf, "Y", ["A", "B"], draws=np.zeros((3, 2, 3)))
+
+
+def test_path_fit_over_draws_equals_core_fit_of_each_draw():
+    data = _grid_data(4, n=30, k=3)
+    conf = pd.DataFrame("low", index=data.index, columns=data.columns)
+    draws = draw_codings(data, conf, n_draws=15, seed=2)
+    res = coding_uncertainty(data, conf, "Y", draws=draws, incl_cut=0.7, pri_cut=0.4)
+    assert not res.paths.empty
+    for term in res.paths.index:
+        fits = [sets.sufficiency_fit(sets.membership(pd.DataFrame(d, columns=data.columns), term), d[:, -1])
+                for d in draws]
+        ok = [f["inclS"] >= 0.7 - 1e-12 and f["PRI"] >= 0.4 - 1e-12 for f in fits]
+        assert res.paths.loc[term, "p_consistent"] == pytest.approx(np.mean(ok))
+        assert res.paths.loc[term, "inclS_mean"] == pytest.approx(np.mean([f["inclS"] for f in fits]))
