@@ -2,7 +2,7 @@
 
 from .dataset import CaseData
 from .errors import CaseDataError, Problem
-from .reading import load_cbm, read_case_package, read_case_table
+from .reading import load_cbm, package_of, read_case_package, read_case_table, read_package_table
 from .schema import CONDITION_LABELS, CONDITIONS, REGION_LABELS, REGIONS
 from .views import canonical_dyad
 
@@ -16,6 +16,8 @@ __all__ = [
     "Problem",
     "canonical_dyad",
     "load_cbm",
+    "package_of",
     "read_case_package",
     "read_case_table",
+    "read_package_table",
 ]

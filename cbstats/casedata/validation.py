@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from .cells import LINE
+from .cells import INVALID, LINE
 from .errors import Problem
 from .schema import CONDITIONS, PackageSpec
 
@@ -32,6 +32,16 @@ def _rows(frame: pd.DataFrame, columns: list[str]) -> Iterator[tuple[int, tuple]
 
 def _is_missing(v: object) -> bool:
     return v is None or (isinstance(v, float) and v != v) or v is pd.NA
+
+
+def _invalid_lines(frame: pd.DataFrame, column: str) -> set[int]:
+    """Lines whose ``column`` cell failed its cell check: NA here, but not blank in the file.
+
+    Checks that require a value skip them: the cell was reported once already.
+    """
+    if INVALID not in frame:
+        return set()
+    return {line for line, bad in zip(frame[LINE], frame[INVALID], strict=True) if column in bad}
 
 
 def check_primary_keys(tables: dict[str, pd.DataFrame], spec: PackageSpec) -> list[Problem]:
@@ -157,6 +167,7 @@ def check_cases(tables: dict[str, pd.DataFrame], spec: PackageSpec) -> list[Prob
         for arr, cc in zip(tables["participants"]["arrangement_id"], tables["participants"]["ccode"], strict=True):
             members.setdefault(arr, set()).add(cc)
     problems = []
+    invalid_year = _invalid_lines(cases, "year_institutionalized")
     cols = ["case_id", "arrangement_id", "dyad_id", "transformation", "year_institutionalized",
             "year_reversed", "year_observed_end"]
     for line, (cid, arr, dyad, outcome, y_inst, y_rev, y_end) in _rows(cases, cols):
@@ -172,7 +183,7 @@ def check_cases(tables: dict[str, pd.DataFrame], spec: PackageSpec) -> list[Prob
             problems.append(Problem(file, line, "year_institutionalized", str(y_inst),
                                     f"a year <= year_observed_end ({y_end})"))
         if not _is_missing(outcome):
-            if outcome == 3 and _is_missing(y_inst):
+            if outcome == 3 and _is_missing(y_inst) and line not in invalid_year:
                 problems.append(Problem(file, line, "year_institutionalized", "",
                                         "a year, because transformation is 3 (institutionalized)"))
             if outcome != 3 and not _is_missing(y_inst):
@@ -194,7 +205,10 @@ def check_conditions(tables: dict[str, pd.DataFrame], spec: PackageSpec) -> list
     file = spec.tables["conditions"].path
     cond = tables["conditions"]
     problems = []
+    invalid = _invalid_lines(cond, "score")
     for line, (score, reason) in _rows(cond, ["score", "missing_reason"]):
+        if line in invalid:
+            continue
         if _is_missing(score) and (_is_missing(reason) or not str(reason).strip()):
             problems.append(Problem(file, line, "score", "",
                                     "a score in {0, 0.33, 0.67, 1}, or a missing_reason saying why it is blank"))
