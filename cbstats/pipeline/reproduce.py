@@ -12,7 +12,7 @@ from ..casedata import CaseDataError, load_cbm, read_case_package
 from . import provenance
 from .analyses import ANALYSES, get_analysis
 from .context import RunContext
-from .outputs import sha256_file
+from .outputs import output_folder_problem, sha256_file
 from .report import REPORT_NAME, build_report
 
 DEFAULT_SEED = 20261127
@@ -57,6 +57,10 @@ def reproduce(
         0 when every analysis ran (and, with ``strict``, every fit passed), else 1.
     """
     out = Path(out)
+    problem = output_folder_problem(out)
+    if problem is not None:  # before any work: not after minutes of fitting
+        _say(f"FAILED: {problem}; nothing was run.")
+        return 1
     started = provenance.now_utc()
     t0 = time.perf_counter()
     selected = [get_analysis(n) for n in only] if only else list(ANALYSES)
