@@ -13,8 +13,8 @@ import pandas as pd
 from .bundled import bundled_cbm_path
 from .cells import INVALID, LINE, typed_frame
 from .dataset import CaseData
-from .errors import CaseDataError, Problem
 from .descriptor import read_descriptor
+from .errors import CaseDataError, Problem
 from .rawcsv import read_raw_csv
 from .schema import (
     PackageSpec,
