@@ -72,7 +72,9 @@ def reproduce(
         return 1
     ctx = RunContext(out=out, seed=seed, quick=quick, data=data)
     runs = []
+    note_analyses: list[str | None] = []  # the analysis that first recorded each note
     for i, analysis in enumerate(selected, start=1):
+        ctx.analysis = analysis.name
         _say(f"[{i}/{len(selected)}] {analysis.name}: {analysis.description} ...")
         a0 = time.perf_counter()
         status, error = "ok", None
@@ -84,6 +86,8 @@ def reproduce(
         seconds = round(time.perf_counter() - a0, 2)
         _say(f"[{i}/{len(selected)}] {analysis.name}: {status} in {seconds:.1f} s")
         runs.append({"name": analysis.name, "status": status, "error": error, "seconds": seconds})
+        note_analyses += [analysis.name] * (len(ctx.notes) - len(note_analyses))
+    ctx.analysis = None
     failed = [r["name"] for r in runs if r["status"] != "ok"]
     bad_fits = [f["name"] for f in ctx.fits if not f.get("passed", False)]
     manifest = {
@@ -105,6 +109,9 @@ def reproduce(
         "analyses": runs,
         "fits": ctx.fits,
         "notes": ctx.notes,
+        "note_records": [{"text": n, "analysis": a} for n, a in zip(ctx.notes, note_analyses, strict=True)],
+        "findings": ctx.findings,
+        "records": ctx.records,
     }
     report_error = None
     try:  # after the analyses, before the manifest, so that the manifest lists the report

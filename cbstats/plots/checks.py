@@ -299,7 +299,9 @@ def plot_pareto_k(result: Any, *, case_labels: Any = None, threshold: float = 0.
     case_labels, threshold
         See :func:`pareto_k_data`.
     max_labels : int
-        Label at most this many cases (those with the highest k).
+        Name at most this many flagged cases (those with the highest k); only cases with
+        k above ``threshold`` are named. Labels are kept apart and inside the axes with
+        adjustText.
     figsize : tuple, optional
 
     Returns
@@ -317,15 +319,35 @@ def plot_pareto_k(result: Any, *, case_labels: Any = None, threshold: float = 0.
     for level, style in ((0.5, ":"), (threshold, "--"), (1.0, "-")):
         ax.axhline(level, color="0.4", lw=0.8, ls=style)
     top = data[data["influential"]].nlargest(max_labels, "pareto_k")
-    for i, r in enumerate(top.itertuples()):
-        name = r.case_label if len(r.case_label) <= 45 else r.case_label[:44] + "…"
-        ax.annotate(name, (r.position, r.pareto_k), textcoords="offset points",
-                    xytext=(4, 6 if i % 2 == 0 else -10), fontsize=6)
+    _label_points(ax, top, data)
     ax.set_xlabel("case (position in the data)")
     ax.set_ylabel("Pareto k (PSIS-LOO)")
-    ax.set_ylim(min(-0.1, float(data["pareto_k"].min()) - 0.05),
-                max(1.1, float(data["pareto_k"].max()) + 0.15))
-    ax.legend(fontsize=7, loc="upper right")
+    ax.set_xlim(-0.03 * len(data) - 1, 1.03 * len(data))
     n_bad = int(data["influential"].sum())
+    if n_bad > len(top):
+        ax.plot([], [], " ", label=f"named: the {len(top)} highest of {n_bad}")
+    ax.legend(fontsize=7, loc="lower left", bbox_to_anchor=(0.0, 1.01), ncol=3, frameon=False,
+              borderaxespad=0.2)
     finish(fig, title=f"Influential cases: {n_bad} of {len(data)} with Pareto k > {threshold:g}")
+    if len(top):
+        from adjustText import adjust_text
+
+        fig.canvas.draw()  # final layout first, so that label sizes are measured where they end up
+        adjust_text(ax.texts, x=data["position"].to_numpy(float), y=data["pareto_k"].to_numpy(float),
+                    ax=ax, ensure_inside_axes=True, expand=(1.1, 1.4),
+                    arrowprops={"arrowstyle": "-", "color": "0.45", "lw": 0.5})
     return fig
+
+
+def _label_points(ax, top: pd.DataFrame, data: pd.DataFrame) -> None:
+    """Name the flagged cases (cut at a word boundary), leaving room above the highest point.
+
+    The labels start at their points; :func:`adjustText.adjust_text` then moves them
+    apart and off the points, inside the axes (see :func:`plot_pareto_k`).
+    """
+    kmax = float(data["pareto_k"].max())
+    ax.set_ylim(min(-0.1, float(data["pareto_k"].min()) - 0.05),
+                max(1.1, kmax + 0.1 + 0.06 * len(top)))
+    for r in top.itertuples():
+        name = textwrap.shorten(r.case_label, 42, placeholder=" …")
+        ax.text(r.position, r.pareto_k, name, fontsize=5.5, ha="center", va="bottom", color="0.15")

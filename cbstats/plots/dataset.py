@@ -5,11 +5,13 @@ Each plot has a companion ``*_data`` function returning the tidy data drawn.
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from ..casedata.schema import CONDITION_LABELS, CONDITIONS, REGION_LABELS, REGIONS
+from ..casedata.schema import CONDITION_LABELS, CONDITION_SCORES, CONDITIONS, REGION_LABELS, REGIONS
 from .style import OUTCOME_COLORS, OUTCOME_LABELS, PAPER_WIDTH_IN, SEQUENTIAL_CMAP, apply_style
 
 
@@ -44,39 +46,67 @@ def plot_condition_heatmap(wide: pd.DataFrame, *, max_label: int = 60, figsize=N
     matplotlib.figure.Figure
     """
     import seaborn as sns
+    from matplotlib.colors import BoundaryNorm, ListedColormap
 
     apply_style()
     data = condition_heatmap_data(wide)
     n = len(data)
-    figsize = figsize or (PAPER_WIDTH_IN + 1.5, max(4.0, 0.16 * n + 1.5))
-    fig, (ax, ax_out, ax_bar) = plt.subplots(
-        1, 3, figsize=figsize, gridspec_kw={"width_ratios": [7, 0.6, 0.25], "wspace": 0.06}
+    figsize = figsize or (PAPER_WIDTH_IN + 1.5, max(4.0, 0.16 * n + 2.2))
+    fig, (ax, ax_out) = plt.subplots(
+        1, 2, figsize=figsize, gridspec_kw={"width_ratios": [7, 0.6], "wspace": 0.04}
     )
     cond = data[[c for c in CONDITIONS if c in data]]
-    sns.heatmap(cond, ax=ax, cmap=SEQUENTIAL_CMAP, vmin=0, vmax=1, linewidths=0.3, linecolor="white",
-                cbar_ax=ax_bar, cbar_kws={"label": "condition score (0 absent – 1 fully present)"})
+    # four ordered levels: four discrete colours from the sequential map, not a continuous bar
+    colours = plt.get_cmap(SEQUENTIAL_CMAP)(np.linspace(0.0, 1.0, len(CONDITION_SCORES)))
+    bounds = [-0.5] + [float(b) for b in np.convolve(CONDITION_SCORES, [0.5, 0.5], "valid")] + [1.5]
+    sns.heatmap(cond, ax=ax, cmap=ListedColormap(colours), norm=BoundaryNorm(bounds, len(colours)),
+                linewidths=0.3, linecolor="white", cbar=False)
     missing = cond.isna().to_numpy()
     for i, j in zip(*np.nonzero(missing), strict=True):
-        ax.text(j + 0.5, i + 0.5, "–", ha="center", va="center", fontsize=6, color="0.4")
-    ax.set_xticklabels([CONDITION_LABELS[c] for c in cond.columns], rotation=40, ha="right")
-    labels = [s if len(s) <= max_label else s[: max_label - 1] + "…" for s in data.index]
+        ax.text(j + 0.5, i + 0.5, "–", ha="center", va="center", fontsize=7, color="0.3")
+    ax.set_xticklabels([textwrap.fill(CONDITION_LABELS[c], 16, break_long_words=False)
+                        for c in cond.columns], rotation=0, fontsize=7)
+    ax.xaxis.tick_top()
+    ax.xaxis.set_label_position("top")
+    labels = [_shorten(s, max_label) for s in data.index]
     ax.set_yticks(np.arange(n) + 0.5)
     ax.set_yticklabels(labels, fontsize=5.5)
-    ax.set_ylabel("case (dyad: arrangement, year), ordered by outcome")
-    ax.set_xlabel("supporting condition")
-    colours = [OUTCOME_COLORS[int(t)] for t in data["transformation"]]
-    ax_out.barh(np.arange(n) + 0.5, 1, height=1.0, color=colours)
+    ax.set_ylabel("case (dyad: arrangement, year), ordered by outcome, then year")
+    ax.set_xlabel("")
+    ax.tick_params(axis="x", length=0)
+    out_colours = [OUTCOME_COLORS[int(t)] for t in data["transformation"]]
+    ax_out.barh(np.arange(n) + 0.5, 1, height=1.0, color=out_colours)
     ax_out.set_ylim(ax.get_ylim())  # same (inverted) row order as the heatmap
     ax_out.set_yticks([])
     ax_out.set_xlim(0, 1)
     ax_out.set_xticks([0.5])
-    ax_out.set_xticklabels(["outcome"], rotation=40, ha="right")
+    ax_out.set_xticklabels(["outcome"], fontsize=7)
+    ax_out.xaxis.tick_top()
+    ax_out.tick_params(axis="x", length=0)
     ax_out.grid(False)
-    handles = [plt.Rectangle((0, 0), 1, 1, color=OUTCOME_COLORS[k]) for k in OUTCOME_LABELS]
-    fig.legend(handles, list(OUTCOME_LABELS.values()), loc="lower center", ncol=2, fontsize=7,
-               title="transformation", bbox_to_anchor=(0.5, -0.02 - 1.0 / max(n, 10)))
+    score_handles = [plt.Rectangle((0, 0), 1, 1, color=c) for c in colours]
+    score_labels = [f"{SCORE_WORDS.get(v, '')} ({v:g})".strip() for v in CONDITION_SCORES]
+    if missing.any():
+        score_handles.append(plt.Line2D([0], [0], marker="$–$", color="0.3", lw=0, ms=7))
+        score_labels.append("– missing score")
+    out_handles = [plt.Rectangle((0, 0), 1, 1, color=OUTCOME_COLORS[k]) for k in OUTCOME_LABELS]
+    bottom = 1.0 / max(n, 10)
+    fig.legend(score_handles, score_labels, loc="upper left", ncol=1, fontsize=7, title="condition score",
+               title_fontsize=7, bbox_to_anchor=(0.08, -bottom), frameon=False)
+    fig.legend(out_handles, list(OUTCOME_LABELS.values()), loc="upper left", ncol=1, fontsize=7,
+               title="outcome (right-hand strip): transformation", title_fontsize=7,
+               bbox_to_anchor=(0.45, -bottom), frameon=False)
     fig.suptitle("Supporting conditions by case", y=1.0)
     return fig
+
+
+SCORE_WORDS = {0.0: "absent", 0.33: "weakly present", 0.67: "mostly present", 1.0: "fully present"}
+"""Words for the four condition scores (the codebook's scale), for the heatmap legend."""
+
+
+def _shorten(text: str, width: int) -> str:
+    """``text`` cut at a word boundary to at most ``width`` characters (with an ellipsis)."""
+    return textwrap.shorten(text, width, placeholder=" …") if len(text) > width else text
 
 
 def timeline_data(wide: pd.DataFrame) -> pd.DataFrame:
@@ -126,7 +156,8 @@ def plot_timeline(wide: pd.DataFrame, *, figsize=None) -> plt.Figure:
                 color=OUTCOME_COLORS[row.outcome], lw=3, solid_capstyle="butt")
         ax.plot(row.year_signed, yi, "o", color=OUTCOME_COLORS[row.outcome], ms=3.5)
     ax.set_yticks(y)
-    ax.set_yticklabels([f"{r.arrangement_name[:45]} ({r.year_signed})" for r in data.itertuples()], fontsize=5)
+    ax.set_yticklabels([f"{_shorten(r.arrangement_name, 48)} ({r.year_signed})" for r in data.itertuples()],
+                       fontsize=5)
     boundaries = data.groupby("region_order", sort=True).size().cumsum().to_numpy()
     for b in boundaries[:-1]:
         ax.axhline(n - b - 0.5, color="0.3", lw=0.6)

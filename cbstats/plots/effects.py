@@ -70,6 +70,7 @@ def plot_forest(
     terms: Sequence[str] | None = None,
     labels: Mapping[str, str] | None = None,
     xlabel: str = "coefficient (log-odds scale)",
+    title: str | None = None,
     figsize: tuple[float, float] | None = None,
 ) -> plt.Figure:
     """Forest plot: each term's estimate and interval, one colour per model.
@@ -84,6 +85,9 @@ def plot_forest(
         See :func:`forest_data`.
     xlabel : str
         Label of the effect axis.
+    title : str, optional
+        Figure title. Default: "Effects across models" for several models, "Effects:
+        <name>" for one named model, "Effects" for one unnamed model.
     figsize : tuple, optional
         Default: paper width, height growing with the number of terms.
 
@@ -118,5 +122,13 @@ def plot_forest(
     ax.set_ylabel("")
     ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.01), ncol=1 if len(models) > 2 else len(models),
               fontsize=7, frameon=False, borderaxespad=0.2)
-    finish(fig, title="Effects across models")
+    finish(fig, title=title or forest_title(models))
     return fig
+
+
+def forest_title(models: Sequence[str]) -> str:
+    """Default title of a forest plot: "Effects across models" only when there are several."""
+    if len(models) > 1:
+        return "Effects across models"
+    name = models[0] if models else ""
+    return "Effects" if not name or name == "(1)" else f"Effects: {name}"
