@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from numbers import Real
-
 import pandas as pd
 
 from .errors import Problem
@@ -75,10 +73,6 @@ def condition_coverage(conditions: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _first_bad(values: pd.Series, ok) -> list[int]:
-    return [i for i, v in enumerate(values) if pd.notna(v) and not ok(v)]
-
-
 def wide_for_describe(wide: pd.DataFrame, file: str, lines: list[int] | None = None
                       ) -> tuple[pd.DataFrame, list[Problem]]:
     """Check a wide table read from one file and complete it for :func:`describe_tables`.
@@ -99,18 +93,29 @@ def wide_for_describe(wide: pd.DataFrame, file: str, lines: list[int] | None = N
         problems.append(Problem(file, 1, "year_signed", None,
                                 "this column (or 'decade') in the header: describe counts cases by decade"))
     checks = {
-        "transformation": (lambda v: isinstance(v, Real) and v in (0, 1, 2, 3), "a whole number 0-3"),
-        "institutionalized": (lambda v: isinstance(v, Real) and v in (0, 1), "0 or 1"),
-        "year_signed": (lambda v: isinstance(v, Real) and float(v).is_integer(), "a year"),
-        "decade": (lambda v: isinstance(v, Real) and float(v).is_integer(), "a year such as 1990"),
+        "transformation": (lambda v: v in (0, 1, 2, 3), "a whole number 0-3"),
+        "institutionalized": (lambda v: v in (0, 1), "0 or 1"),
+        "year_signed": (lambda v: float(v).is_integer(), "a year"),
+        "decade": (lambda v: float(v).is_integer(), "a year such as 1990"),
     }
+    counted = [c for c in DESCRIBE_COLUMNS if c in wide]
+    counted += ["decade"] if "decade" in wide else ["year_signed"] if "year_signed" in wide else []
+    for column in counted:
+        for i in [i for i, v in enumerate(wide[column]) if pd.isna(v) or str(v).strip() == ""]:
+            problems.append(Problem(file, lines[i], column, "", "a value: describe counts every case by this column"))
+    numbers: dict[str, pd.Series] = {}
     for column, (ok, expected) in checks.items():
-        if column in wide:
-            for i in _first_bad(wide[column], ok):
-                problems.append(Problem(file, lines[i], column, str(wide[column].iloc[i]), expected))
+        if column not in wide:
+            continue
+        numbers[column] = pd.to_numeric(wide[column], errors="coerce")  # text cells read as numbers
+        for i, (raw, value) in enumerate(zip(wide[column], numbers[column], strict=True)):
+            if pd.notna(raw) and (pd.isna(value) or not ok(value)):
+                problems.append(Problem(file, lines[i], column, str(raw), expected))
     if problems:
         return wide, problems
     out = wide.copy()
+    for column, values in numbers.items():
+        out[column] = values
     if "decade" not in out:
         out["decade"] = (out["year_signed"] // 10 * 10).astype("Int64")
     if "institutionalized" not in out:

@@ -38,6 +38,10 @@ class RawTable:
     reported: set[tuple[int, int]] = field(default_factory=set)
     """(row index, column index) of cells already reported as a problem here
     (too long); later checks skip them so that one bad cell is one problem."""
+    complete: bool = True
+    """False when rows may be missing or merged: a CSV error stopped the
+    reader, a row has the wrong number of fields, or a too-long cell spans
+    several lines (a quote left open)."""
 
 
 def _decode(data: bytes, display: str) -> tuple[str | None, list[Problem]]:
@@ -122,6 +126,7 @@ def read_raw_csv(path: Path, display: str | None = None) -> tuple[RawTable | Non
     lines: list[int] = []
     last_line = 0
     header_line = 1
+    stopped = False
     with _field_limit(len(text) + 1):
         try:
             for record in reader:
@@ -136,6 +141,7 @@ def read_raw_csv(path: Path, display: str | None = None) -> tuple[RawTable | Non
                 rows.append(record)
                 lines.append(start)
         except csv.Error as err:
+            stopped = True
             problems.append(Problem(display, last_line + 1, None, None, f"valid CSV ({err})"))
     if header is None:
         problems.append(Problem(display, None, None, None, "a header row and data rows (the file is empty)"))
@@ -150,12 +156,15 @@ def read_raw_csv(path: Path, display: str | None = None) -> tuple[RawTable | Non
     if not rows:
         problems.append(Problem(display, None, None, None, "at least one data row (the table is empty)"))
     width = len(header)
-    for record, line in zip(rows, lines, strict=True):
-        if len(record) != width:
+    table = RawTable(display, header, rows, lines)
+    problems.extend(_long_cells(table))
+    long_rows = {r for r, _ in table.reported}
+    for r, (record, line) in enumerate(zip(rows, lines, strict=True)):
+        if len(record) != width and r not in long_rows:  # a too-long cell explains the count already
             problems.append(
                 Problem(display, line, None, ",".join(record)[:80],
                         f"{width} fields as in the header, found {len(record)}")
             )
-    table = RawTable(display, header, rows, lines)
-    problems.extend(_long_cells(table))
+    merged = any("\n" in table.rows[r][c] for r, c in table.reported)
+    table.complete = not (stopped or merged or any(len(record) != width for record in rows))
     return table, problems

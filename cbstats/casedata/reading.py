@@ -73,6 +73,7 @@ def read_case_package(path: str | Path) -> CaseData:
     spec = parse_descriptor(descriptor)
     tables: dict[str, pd.DataFrame] = {}
     files: dict[str, Path] = {}
+    incomplete: set[str] = set()
     for name, table_spec in spec.tables.items():
         file = folder / table_spec.path
         files[name] = file
@@ -80,10 +81,12 @@ def read_case_package(path: str | Path) -> CaseData:
         problems.extend(raw_problems)
         if raw is None:
             continue
+        if not raw.complete:
+            incomplete.add(name)
         frame, cell_problems = typed_frame(raw, table_spec)
         problems.extend(cell_problems)
         tables[name] = frame
-    problems.extend(validate_tables(tables, spec))
+    problems.extend(validate_tables(tables, spec, frozenset(incomplete)))
     if problems:
         raise CaseDataError(problems, str(folder))
     clean = {name: frame.drop(columns=[LINE, INVALID]) for name, frame in tables.items()}
