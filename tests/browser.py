@@ -26,7 +26,9 @@ FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 LAPTOP = (1366, 768)
 """Viewport of the screenshots (a common laptop screen)."""
 
-LOCAL_SCHEMES = ("file:", "data:", "about:", "blob:")
+LOCAL_SCHEMES = ("file:", "data:", "about:", "blob:", "chrome:", "chrome-untrusted:", "devtools:")
+"""Requests that stay on the machine: local files, inline data and the browser's own pages
+(a fresh profile's new-tab page loads chrome:// resources before the test opens its page)."""
 
 
 def require_chromium() -> None:
@@ -80,7 +82,7 @@ def requests_made(driver) -> list[str]:
 
 
 def network_requests(driver) -> list[str]:
-    """Requests that left the machine's files: anything but file:, data:, about: and blob:."""
+    """Requests that would reach the network: anything but :data:`LOCAL_SCHEMES`."""
     return [u for u in requests_made(driver) if not u.startswith(LOCAL_SCHEMES)]
 
 

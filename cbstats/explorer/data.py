@@ -10,6 +10,7 @@ check the page's numbers against :meth:`BayesResult.predict` for the same draws.
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 import numpy as np
@@ -144,6 +145,7 @@ def explorer_data(cbm: Any, result: Any, *, model_name: str = "bayes_ordinal", n
     dict
         ``meta``, ``conditions``, ``regions``, ``outcomes``, ``cases``, ``model``, ``timeline``.
     """
+    from ..pipeline.findings import dataset_name
     from ..plots.dataset import timeline_data
 
     wide = cbm.cases_wide()
@@ -162,14 +164,15 @@ def explorer_data(cbm: Any, result: Any, *, model_name: str = "bayes_ordinal", n
     timeline = timeline_data(wide)
     mono_vars = [m["var"] for m in draws["mono"]]
     return {
-        "meta": {"dataset": cbm.source, "version": cbm.version, "model": model_name,
+        "meta": {"dataset": dataset_name(cbm), "version": cbm.version, "model": model_name,
                  "formula": result.formula, "family": draws["family"], "seed": result.seed,
                  "n_draws": len(draws["draw_index"]), "n_total_draws": draws["n_total_draws"],
                  "prob": prob, "banner": banner, "n_cases": len(wide), "n_fitted": len(draws["obs"])},
         "conditions": [{"name": c, "label": CONDITION_LABELS[c], "in_model": c in mono_vars}
                        for c in CONDITIONS],
         "regions": [{"id": r, "label": REGION_LABELS[r]} for r in REGIONS if r in set(wide["region"])],
-        "outcomes": [{"level": k, "label": OUTCOME_LABELS[k], "color": OUTCOME_COLORS[k]}
+        "outcomes": [{"level": k, "label": OUTCOME_LABELS[k], "color": OUTCOME_COLORS[k],
+                      "axis_label": "<br>".join(textwrap.wrap(OUTCOME_LABELS[k], 18))}
                      for k in sorted(OUTCOME_LABELS)],
         "cases": cases,
         "model": draws,

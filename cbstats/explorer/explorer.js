@@ -18,8 +18,7 @@
   const OUTCOME = Object.fromEntries(DATA.outcomes.map((o) => [o.level, o]));
   const COND_LABEL = Object.fromEntries(DATA.conditions.map((c) => [c.name, c.label]));
   const state = { region: "", decade: "", outcome: "", selected: null, overrides: {} };
-  const PLOT_CONFIG = { displaylogo: false, responsive: true,
-    modeBarButtonsToRemove: ["select2d", "lasso2d", "toImage"] };
+  const PLOT_CONFIG = { displayModeBar: false, responsive: true };
 
   const $ = (id) => document.getElementById(id);
   const esc = (s) => String(s === null || s === undefined ? "" : s).replace(/[&<>"']/g,
@@ -203,23 +202,25 @@
     const changed = Object.keys(state.overrides).length > 0;
     const cats = M.categories.map(Number);
     const labels = cats.map((k) => (OUTCOME[k] ? OUTCOME[k].label : String(k)));
+    const axisLabels = cats.map((k) => (OUTCOME[k] ? OUTCOME[k].axis_label : String(k)));
     const traces = [{
-      type: "bar", x: labels, y: now.mean, name: changed ? "with the changed scores" : "as coded",
+      type: "bar", x: axisLabels, y: now.mean, customdata: labels, name: changed ? "with the changed scores" : "as coded",
       marker: { color: cats.map((k) => (OUTCOME[k] ? OUTCOME[k].color : "#0072B2")),
         line: { color: cats.map((k) => (k === c.outcome ? "#000" : "rgba(0,0,0,0)")), width: 3 } },
       error_y: { type: "data", symmetric: false, array: now.upper.map((u, i) => u - now.mean[i]),
         arrayminus: now.mean.map((m, i) => m - now.lower[i]), color: "#333" },
-      hovertemplate: "%{x}: %{y:.2f}<extra></extra>",
+      hovertemplate: "%{customdata}: %{y:.2f}<extra></extra>",
     }];
     if (changed) {
-      traces.push({ type: "scatter", mode: "markers", x: labels, y: coded.mean, name: "as coded",
+      traces.push({ type: "scatter", mode: "markers", x: axisLabels, y: coded.mean, name: "as coded",
         marker: { symbol: "line-ew-open", size: 30, color: "#000", line: { width: 3 } },
         hovertemplate: "as coded %{x}: %{y:.2f}<extra></extra>" });
     }
     Plotly.react("cbx-pred-plot", traces, {
-      margin: { l: 50, r: 10, t: 10, b: 60 }, height: 250, showlegend: changed,
-      legend: { orientation: "h", y: 1.15 }, yaxis: { range: [0, 1], title: "predicted probability" },
-      xaxis: { tickfont: { size: 10 } }, bargap: 0.35,
+      margin: { l: 50, r: 10, t: 24, b: 58 }, height: 260, showlegend: changed,
+      legend: { orientation: "h", x: 0, y: 1.0, yanchor: "bottom", font: { size: 11 } },
+      yaxis: { range: [0, 1], title: "predicted probability" },
+      xaxis: { tickfont: { size: 10 }, tickangle: 0 }, bargap: 0.35,
     }, PLOT_CONFIG);
     const top = now.mean.length - 1;
     const pct = Math.round(PROB * 100);
@@ -262,10 +263,11 @@
         marker: { size: 16, color: "rgba(0,0,0,0)", line: { color: "#000", width: 2.5 } } });
     }
     Plotly.react("cbx-where", traces, {
-      margin: { l: 150, r: 10, t: 10, b: 45 }, height: 250, showlegend: false,
-      xaxis: { title: "expected transformation level (model)", range: [-0.1, 3.1] },
-      yaxis: { title: "", tickvals: [0, 1, 2, 3], ticktext: DATA.outcomes.map((o) => o.label),
-        range: [-0.5, 3.5] },
+      margin: { l: 130, r: 10, t: 10, b: 45 }, height: 270, showlegend: false,
+      xaxis: { title: "expected transformation level predicted by the model (posterior mean)",
+        range: [-0.1, 3.1] },
+      yaxis: { title: "", tickvals: [0, 1, 2, 3], ticktext: DATA.outcomes.map((o) => o.axis_label),
+        range: [-0.5, 3.5], tickfont: { size: 10 } },
     }, PLOT_CONFIG);
   }
 

@@ -19,6 +19,14 @@ def _f(x: float, digits: int = 2) -> str:
     return f"{x:.{digits}f}".replace("-", "−")
 
 
+def dataset_name(data: Any) -> str:
+    """The dataset's title from its descriptor (``datapackage.json``), else its folder or file name."""
+    from pathlib import Path
+
+    title = (getattr(data, "descriptor", None) or {}).get("title")
+    return str(title) if title else Path(str(data.source)).name
+
+
 def dataset_findings(data: Any, wide: pd.DataFrame) -> list[str]:
     """Size and outcome distribution of the dataset."""
     n = len(wide)
@@ -26,7 +34,7 @@ def dataset_findings(data: Any, wide: pd.DataFrame) -> list[str]:
     top = int((wide["transformation"] == wide["transformation"].max()).sum()) if n else 0
     inst = int(wide["institutionalized"].sum()) if "institutionalized" in wide else top
     span = f", signed {int(years.min())}–{int(years.max())}" if len(years) else ""
-    return [f"The dataset ({data.source}, version {data.version}) has {n} cases (dyads under an "
+    return [f"The dataset ({dataset_name(data)}, version {data.version}) has {n} cases (dyads under an "
             f"arrangement) in {wide['dyad_id'].nunique()} dyads and {wide['region'].nunique()} regions, "
             f"under {wide['arrangement_id'].nunique()} arrangements{span}; {inst} of {n} cases "
             f"({100 * inst / max(n, 1):.0f}%) reached an institutionalized transformation."]

@@ -29,6 +29,7 @@ from typing import Any
 
 from . import specs
 from .context import RunContext, default_title
+from .findings import dataset_name
 from .outputs import sha256_file
 from .report_blocks import (
     badge,
@@ -204,7 +205,8 @@ def _findings_section(manifest: Mapping[str, Any], order: Sequence[str]) -> str:
 def _dataset_header(ctx: RunContext, manifest: Mapping[str, Any]) -> str:
     data = manifest.get("data", {})
     counts = ", ".join(f"{name} {len(ctx.data.table(name))}" for name in ctx.data.table_names)
-    return kv([("source", e(data.get("source"))), ("version", e(data.get("version"))),
+    return kv([("dataset", e(dataset_name(ctx.data))), ("source", e(data.get("source"))),
+               ("version", e(data.get("version"))),
                ("SHA-256 (all files)", f"<code>{e(data.get('sha256'))}</code>"),
                ("rows per table", e(counts))])
 
@@ -371,7 +373,7 @@ def render_report(ctx: RunContext, manifest: Mapping[str, Any]) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{e(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n{banner}\n<header>"
         f"<h1>{e(title)}</h1>"
-        f'<p class="desc">{e(data.get("source"))}, version {e(data.get("version"))} (SHA-256 '
+        f'<p class="desc">{e(dataset_name(ctx.data))}, version {e(data.get("version"))} (SHA-256 '
         f'<code>{e(str(data.get("sha256"))[:12])}…</code>); run seed {e(manifest.get("seed"))}; '
         f"finished {volatile(manifest.get('finished_utc'))} UTC. {numbering.tables} tables and "
         f"{numbering.figures} figures.</p>"
