@@ -224,7 +224,7 @@ def test_pareto_k_labels_only_flagged_cases_inside_the_axes_without_overlap(ordi
     labels = [t for t in ax.texts if t.get_text()]
     flagged = data[data["pareto_k"] > threshold].nlargest(8, "pareto_k")["case_label"].tolist()
     assert [t.get_text() for t in labels] and {t.get_text() for t in labels} <= set(flagged)
-    assert len(labels) == 8
+    assert 5 <= len(labels) <= 8  # collisions adjustText could not resolve are dropped, lowest k first
     renderer = fig.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
     boxes = [t.get_window_extent(renderer) for t in labels]
@@ -234,7 +234,7 @@ def test_pareto_k_labels_only_flagged_cases_inside_the_axes_without_overlap(ordi
     for i, a in enumerate(boxes):  # no two labels on top of each other
         for b in boxes[i + 1:]:
             assert not _boxes_overlap(a, b)
-    assert "named: the 8 highest of 12" in [t.get_text() for t in ax.get_legend().get_texts()]
+    assert f"named: the {len(labels)} highest of 12" in [t.get_text() for t in ax.get_legend().get_texts()]
 
 
 def test_group_effects_title_clear_of_the_first_panel_and_labels_cut_at_words(ordinal):

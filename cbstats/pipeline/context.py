@@ -171,7 +171,8 @@ class RunContext:
         import matplotlib.pyplot as plt
 
         if self.quick:
-            fig.text(0.5, 0.995, self.quick_banner, ha="center", va="top", fontsize=7, color="red")
+            # above the figure's top edge (the saved image grows to include it): never on the title
+            fig.text(0.5, 1.0, self.quick_banner, ha="center", va="bottom", fontsize=7, color="red")
         paths = [self._record(outputs.save_figure(self.out / "figures" / f"{name}.{ext}", fig))
                  for ext in ("png", "pdf")]
         plt.close(fig)

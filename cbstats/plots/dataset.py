@@ -13,7 +13,13 @@ import numpy as np
 import pandas as pd
 
 from ..casedata.schema import CONDITION_LABELS, CONDITION_SCORES, CONDITIONS, REGION_LABELS, REGIONS
-from .style import CONDITION_SCORE_COLORS, OUTCOME_COLORS, OUTCOME_LABELS, PAPER_WIDTH_IN, apply_style
+from .style import (
+    CONDITION_SCORE_COLORS,
+    OUTCOME_COLORS,
+    OUTCOME_LABELS,
+    PAPER_WIDTH_IN,
+    apply_style,
+)
 
 
 def condition_heatmap_data(wide: pd.DataFrame) -> pd.DataFrame:
