@@ -152,17 +152,18 @@ def test_bad_year_is_one_problem(mini_package, capsys):
     assert "cases.csv:2, column 'year_institutionalized', value '19x5': expected a whole number" in line
 
 
-def test_huge_cell_is_one_problem(mini_package, capsys):
+@pytest.mark.parametrize(("index", "column"), [(4, "rationale"), (2, "score")])
+def test_huge_cell_is_one_problem(mini_package, capsys, index, column):
     path = mini_package / "conditions.csv"
     lines = path.read_text(encoding="utf-8").split("\n")
     cells = lines[2].split(",")
-    cells[4] = "A" * 200_000  # the rationale of line 3
+    cells[index] = "1" * 200_000  # a cell of line 3
     lines[2] = ",".join(cells)
     path.write_text("\n".join(lines), encoding="utf-8")
     code, out = cli(["validate", str(mini_package)], capsys, mini_package)
     assert code == 1
     [line] = problem_lines(out)  # the other rows of the table are still read and checked
-    assert "conditions.csv:3, column 'rationale'" in line and "200,000 characters" in line
+    assert f"conditions.csv:3, column '{column}'" in line and "200,000 characters" in line
     assert "at most 10,000" in line and len(line) < 400
 
 
