@@ -352,3 +352,24 @@ def test_cli_bad_input_prints_no_traceback(mini_package):
                           capture_output=True, text=True)
     assert done.returncode == 1 and done.stderr == ""
     assert "datapackage.json:1" in done.stdout
+
+
+def test_descriptor_constraints_of_the_wrong_type(mini_package, capsys):
+    d = descriptor(mini_package)
+    states = next(r for r in d["resources"] if r["name"] == "states")
+    states["schema"]["fields"][0]["constraints"] = {"minimum": "one", "required": "yes"}
+    states["schema"]["fields"][1]["constraints"] = {"pattern": "[A-Z"}
+    write_descriptor(mini_package, d)
+    code, out = cli(["validate", str(mini_package)], capsys, mini_package)
+    assert code == 1
+    assert len(problem_lines(out)) == 3
+    line = resource_line(mini_package, "states")
+    assert f"datapackage.json:{line}, key 'states.schema.fields[0].constraints.minimum', value 'one'" in out
+    assert "key 'states.schema.fields[1].constraints.pattern', value '[A-Z': expected a regular expression" in out
+
+
+def test_a_file_that_is_not_a_table(mini_package, capsys):
+    code, out = cli(["validate", str(mini_package / "datapackage.json")], capsys, mini_package)
+    assert code == 1
+    assert problem_lines(out) == ["  - datapackage.json: expected a .csv table, an .xlsx/.xlsm workbook, or a "
+                                  "case package folder (this file ends in '.json')"]

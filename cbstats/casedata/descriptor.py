@@ -57,9 +57,31 @@ def _check_fields(fields: Any, where: str, line: int | None, file: str) -> list[
         if kind not in FIELD_TYPES:
             problems.append(Problem(file, line, f"{key}.type", _short(kind),
                                     "one of " + ", ".join(FIELD_TYPES)))
-        if not isinstance(f.get("constraints", {}), dict):
-            problems.append(Problem(file, line, f"{key}.constraints", _short(f["constraints"]),
+        constraints = f.get("constraints", {})
+        if not isinstance(constraints, dict):
+            problems.append(Problem(file, line, f"{key}.constraints", _short(constraints),
                                     "an object such as {\"required\": true}"))
+            continue
+        problems += _constraint_problems(constraints, f"{key}.constraints", line, file)
+    return problems
+
+
+def _constraint_problems(c: dict, key: str, line: int | None, file: str) -> list[Problem]:
+    """Constraints of one field have the types the cell checks use."""
+    problems = []
+    for bound in ("minimum", "maximum"):
+        if bound in c and (isinstance(c[bound], bool) or not isinstance(c[bound], int | float)):
+            problems.append(Problem(file, line, f"{key}.{bound}", _short(c[bound]), "a number"))
+    if "enum" in c and not (isinstance(c["enum"], list) and c["enum"]):
+        problems.append(Problem(file, line, f"{key}.enum", _short(c["enum"]), "a non-empty list of allowed values"))
+    if "required" in c and not isinstance(c["required"], bool):
+        problems.append(Problem(file, line, f"{key}.required", _short(c["required"]), "true or false"))
+    if "pattern" in c:
+        try:
+            re.compile(c["pattern"])
+        except (re.error, TypeError) as err:
+            problems.append(Problem(file, line, f"{key}.pattern", _short(c["pattern"]),
+                                    f"a regular expression ({err})"))
     return problems
 
 

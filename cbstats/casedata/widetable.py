@@ -36,6 +36,8 @@ from .schema import CONDITION_SCORES, CONDITIONS, FieldSpec
 logger = logging.getLogger("cbstats.casedata")
 
 _LEADING_ZERO = re.compile(r"[+-]?0\d")
+CSV_SUFFIXES = (".csv", ".txt")
+EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 
 
 def _as_number(text: str) -> float | None:
@@ -229,10 +231,15 @@ def read_case_table(
     display = file.name
     if not file.is_file():
         raise CaseDataError([Problem(display, None, None, None, f"the file to exist at {file}")], str(file))
-    if file.suffix.lower() in (".xlsx", ".xlsm"):
+    suffix = file.suffix.lower()
+    if suffix in EXCEL_SUFFIXES:
         raw, problems = _read_excel(file, sheet)
-    else:
+    elif suffix in CSV_SUFFIXES:
         raw, problems = read_raw_csv(file, display)
+    else:
+        raw, problems = None, [Problem(display, None, None, None,
+                                       "a .csv table, an .xlsx/.xlsm workbook, or a case package folder "
+                                       f"(this file ends in {suffix or 'no suffix'!r})")]
     if raw is None:
         raise CaseDataError(problems, str(file))
     display = raw.file
