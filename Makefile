@@ -44,6 +44,7 @@ lint: install
 bench: install
 	$(PY) bench/bench_models.py
 	$(PY) bench/bench_geometry.py --nodes 15,40
+	$(PY) bench/bench_blas.py
 
 # Regenerate the lock file from the current environment (after changing pyproject.toml).
 lock:
