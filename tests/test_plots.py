@@ -266,7 +266,12 @@ def test_condition_heatmap_has_a_discrete_legend_and_explains_missing_scores():
     assert texts[:5] == ["absent (0)", "weakly present (0.33)", "mostly present (0.67)", "fully present (1)",
                          "missing score"]
     assert "3 institutionalized" in texts
-    colours = {tuple(np.round(c, 3)) for c in fig.axes[0].collections[0].get_facecolors()}
-    assert len(colours) == 4  # four levels, four colours (missing cells are drawn over)
+    from matplotlib.colors import to_rgba
+
+    from cbstats.plots.style import CONDITION_SCORE_COLORS
+
+    cells = fig.axes[0].collections[0].get_facecolors()
+    colours = {tuple(np.round(c, 3)) for c in cells if c[3] > 0}  # (missing cells are transparent)
+    assert colours == {tuple(np.round(to_rgba(c), 3)) for c in CONDITION_SCORE_COLORS}  # four levels
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert all(len(t) <= 60 for t in labels) and all(t.endswith(")") for t in labels)  # year kept

@@ -202,6 +202,14 @@ def test_failing_fits_and_failed_analyses_are_loud(mini_package, tmp_path):
     ctx.write_table("bayes_ordinal_summary", pd.DataFrame({"term": ["mo(forum)"], "estimate": [0.5]}),
                     model="bayes_ordinal", link_only=True, title="Posterior summary")
     ctx.write_table("odd_table", pd.DataFrame({"x<script>": ["<b>1</b>"]}))
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots()
+    ax.plot([0, 1], [1, 0])
+    ctx.write_figure("forest", fig, model="bayes_ordinal", title="Effects", caption="Forest plot.")
     manifest = {"analyses": [{"name": "models", "status": "failed", "error": "ValueError: boom <x>",
                               "seconds": 1.0}], "records": ctx.records,
                 "fits": ctx.fits, "notes": ["a note"], "note_records": [{"text": "a note", "analysis": "models"}],
@@ -228,6 +236,10 @@ def test_failing_fits_and_failed_analyses_are_loud(mini_package, tmp_path):
     assert " ".join(parser.headings["tables/odd_table.csv"].split()) == "Table 2. Odd table"
     assert "<script>" not in text and "x&lt;script&gt;" in text and "&lt;b&gt;1&lt;/b&gt;" in text
     assert "a note" in models  # notes appear in their analysis's section
+    # a figure sits next to the tables of its model, even when written after other tables
+    order = [models.index(f'id="{p}"') for p in ("tables/coefficients_ordinal.csv", "figures/forest.png",
+                                                  "tables/odd_table.csv")]
+    assert order == sorted(order)
 
 
 def test_outputs_of_a_new_analysis_appear_in_its_section(mini_package, tmp_path):

@@ -49,7 +49,7 @@ def render_explorer(data: dict[str, Any], *, title: str = "CBM-T case explorer")
     parts = {
         "__TITLE__": title.replace("&", "&amp;").replace("<", "&lt;"),
         "__PLOTLY__": _inline_script(plotly_js()),
-        "__DATA__": payload.replace("</", "<\\/"),
+        "__DATA__": payload.replace("<", "\\u003c"),  # no tag or comment can start inside the JSON
         "__APP__": _inline_script(_asset("explorer.js")),
     }
     return re.sub("|".join(parts), lambda m: parts[m.group(0)], _asset("template.html"))
