@@ -93,7 +93,7 @@ details{margin:.4em 0 1em}summary{cursor:pointer;color:#0b5394;font-size:.9em}
 code,pre{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.82em}
 pre{background:#f6f6f6;padding:.6em;overflow:auto;white-space:pre-wrap}
 figure{margin:1.6em 0;padding:.6em 0;border-top:1px solid #eee}
-figure img{display:block;max-width:100%;height:auto;margin:0 auto .4em}
+figure img{display:block;max-width:min(100%,900px);height:auto;margin:0 auto .4em}
 .gt{overflow-x:auto}
 .findings li{margin:.35em 0}.findings h3{margin-top:1em}
 .notes{border-left:4px solid #e0a800;background:#fff8e1;padding:.3em 1em;margin:1em 0;font-size:.9em}

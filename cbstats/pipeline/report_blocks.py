@@ -187,8 +187,13 @@ def text_block(out: Path, record: Mapping[str, Any], prov: str) -> str:
     """A text output: Markdown rendered as prose, plain text as preformatted text."""
     rel = record["path"]
     text = (out / rel).read_text(encoding="utf-8", errors="replace")
-    body = (f'<div class="prose">{markdown_html(text)}</div>' if rel.endswith(".md")
-            else f"<pre>{e(text)}</pre>")
+    if rel.endswith(".md"):
+        body = f'<div class="prose">{markdown_html(text)}</div>'
+    elif text.count("\n") > COLLAPSE_ROWS:
+        body = (f"<details><summary>Show the text ({text.count(chr(10))} lines)</summary>"
+                f"<pre>{e(text)}</pre></details>")
+    else:
+        body = f"<pre>{e(text)}</pre>"
     caption = f'<p class="caption">{e(record.get("caption"))} {prov} {file_links([rel])}</p>'
     return (f'<section class="output text-block" id="{e(rel)}"><h3>{e(record.get("title"))}</h3>'
             f"{caption}{body}</section>")
