@@ -7,7 +7,7 @@ PY      = $(VENV)/bin/python
 OUT    ?= results
 STAMP   = $(VENV)/.installed
 
-.PHONY: install reproduce reproduce-quick test lint bench lock clean
+.PHONY: install browser reproduce reproduce-quick test lint bench lock clean
 
 install: $(STAMP)
 
@@ -26,7 +26,16 @@ reproduce: install
 reproduce-quick: install
 	$(VENV)/bin/cbstats reproduce --quick --out $(OUT)-quick
 
-test: install
+# Headless Chromium and its driver (Debian packages) for the browser tests of report.html and
+# explorer.html; installed only when missing. Without them the browser tests are skipped
+# locally and fail under CI.
+browser:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+	  (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium chromium-driver) || \
+	  echo "warning: could not install chromium chromium-driver; the browser tests will not run"; \
+	fi
+
+test: install browser
 	CI=1 $(PY) -m pytest -q
 
 lint: install
@@ -35,6 +44,7 @@ lint: install
 bench: install
 	$(PY) bench/bench_models.py
 	$(PY) bench/bench_geometry.py --nodes 15,40
+	$(PY) bench/bench_blas.py
 
 # Regenerate the lock file from the current environment (after changing pyproject.toml).
 lock:

@@ -36,13 +36,37 @@ def _read_or_report(args: argparse.Namespace, parser: argparse.ArgumentParser):
 
     _check_path(parser, args.path)
     try:
-        return _read(args.path, args.sheet, args.id_column)
+        data = _read(args.path, args.sheet, args.id_column)
     except CaseDataError as err:
         print(err.report())
         return None
+    if data.type_note:
+        print(data.type_note)
+    return data
+
+
+def _package_table(path: str | None):
+    """(folder, table name) when ``path`` is a CSV listed in the datapackage.json beside it."""
+    if path is None or not Path(path).is_file():
+        return None
+    from .casedata import package_of
+
+    return package_of(path)
 
 
 def cmd_validate(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    found = _package_table(args.path)
+    if found is not None:  # one table of a package: its own schema, not the wide-table rules
+        from .casedata import CaseDataError, read_package_table
+
+        try:
+            table = read_package_table(args.path)
+        except CaseDataError as err:
+            print(err.report())
+            return EXIT_PROBLEMS
+        print(f"OK: table '{found[1]}' of the case package in {found[0]}: {len(table)} rows match its "
+              "schema in datapackage.json. Validate the folder to check references between tables.")
+        return EXIT_OK
     data = _read_or_report(args, parser)
     if data is None:
         return EXIT_PROBLEMS
@@ -53,12 +77,23 @@ def cmd_validate(args: argparse.Namespace, parser: argparse.ArgumentParser) -> i
 def cmd_describe(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     import pandas as pd
 
+    from .casedata import CaseDataError
+
     data = _read_or_report(args, parser)
     if data is None:
         return EXIT_PROBLEMS
+    try:
+        described = data.describe()
+    except CaseDataError as err:
+        print(err.report())
+        found = _package_table(args.path)
+        if found is not None:
+            print(f"{args.path} is the '{found[1]}' table of the case package in {found[0]}; "
+                  f"describe the package with: cbstats describe {found[0]}")
+        return EXIT_PROBLEMS
     print(repr(data))
     with pd.option_context("display.width", 200, "display.max_columns", 30):
-        for name, table in data.describe().items():
+        for name, table in described.items():
             print(f"\n== {name.replace('_', ' ')} ==")
             print(table.to_string(index=False))
     return EXIT_OK
@@ -73,8 +108,68 @@ def cmd_reproduce(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
             parser.error(f"unknown analysis {name!r}; choose from: {', '.join(names)}")
     if args.data is not None:
         _check_path(parser, args.data)
+    from .pipeline.outputs import output_folder_problem
+
+    problem = output_folder_problem(args.out)
+    if problem is not None:
+        parser.error(problem)
     return reproduce(out=args.out, only=args.only, seed=args.seed, quick=args.quick,
                      strict=args.strict, data_path=args.data, command=["cbstats", *sys.argv[1:]])
+
+
+def cmd_explore(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from .explorer.build import build_explorer
+
+    for path in (args.posterior, args.data):
+        _check_path(parser, path)
+    build_explorer(args.out, posterior=args.posterior, data_path=args.data, n_draws=args.draws,
+                   seed=args.seed, quick=args.quick)
+    return EXIT_OK
+
+
+REPRODUCE_OUTPUTS = (
+    ("validation_report.txt", "the dataset validated: version, SHA-256 of every file, row counts"),
+    ("tables/", "descriptive tables, model summaries and diagnostics, comparisons (CSV, Markdown, LaTeX)"),
+    ("figures/", "PNG and PDF figures"),
+    ("posteriors/", "posterior of each main model (netCDF; cbstats.load_result)"),
+    ("report.html", "one self-contained report to open offline"),
+    ("manifest.json", "command, seed, versions, SHA-256 of every input and output, fit diagnostics"),
+)
+
+
+class _ReproduceEpilog(str):
+    """Marker for the epilog of ``reproduce --help``, built only when help is printed."""
+
+
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Fills in the ``reproduce`` epilog from the pipeline's registry, so that
+    building the parser (and ``cbstats --help``) stays free of heavy imports."""
+
+    def add_text(self, text: str | None) -> None:
+        if isinstance(text, _ReproduceEpilog):
+            text = reproduce_epilog()
+        super().add_text(text)
+
+
+def reproduce_epilog() -> str:
+    """The analyses (from the pipeline's registry), defaults and outputs of ``cbstats reproduce``."""
+    from .pipeline import ANALYSES, DEFAULT_SEED
+    from .pipeline.fitting import QUICK, SETTINGS
+
+    width = max(len(a.name) for a in ANALYSES)
+    lines = ["analyses (run in this order; choose with --only):"]
+    lines += [f"  {a.name:<{width}}  {a.description}" for a in ANALYSES]
+    main, quick = SETTINGS["main"], QUICK
+    lines += ["", "defaults:",
+              f"  --seed {DEFAULT_SEED}   (each fit derives its own seed from it)",
+              "  --out results",
+              f"  sampling: {main['chains']} chains x {main['draws']:,} draws ({main['tune']:,} tuning), "
+              f"target_accept {main.get('target_accept', 0.8)}; "
+              f"--quick: {quick['chains']} x {quick['draws']} draws",
+              "", "outputs (in --out):"]
+    width = max(len(p) for p, _ in REPRODUCE_OUTPUTS)
+    lines += [f"  {p:<{width}}  {what}" for p, what in REPRODUCE_OUTPUTS]
+    return "\n".join(lines)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -103,14 +198,30 @@ def build_parser() -> argparse.ArgumentParser:
     add_read_options(d)
     d.set_defaults(handler=cmd_describe)
 
-    r = sub.add_parser("reproduce", help="run every analysis and write results/ with a manifest")
+    r = sub.add_parser("reproduce", help="run every analysis and write results/ with a manifest",
+                       description="Run the study's analyses and write every table, figure and the\n"
+                                   "report, with a manifest of data hashes, versions and seeds.",
+                       epilog=_ReproduceEpilog(), formatter_class=_HelpFormatter)
     r.add_argument("--only", action="append", metavar="NAME", help="run only this analysis (repeatable)")
     r.add_argument("--out", default="results", help="output folder (default: results/)")
-    r.add_argument("--seed", type=int, default=None, help="base random seed")
+    r.add_argument("--seed", type=int, default=None, help="base random seed (default: listed below)")
     r.add_argument("--quick", action="store_true", help="few draws: smoke test only, marked on every output")
     r.add_argument("--strict", action="store_true", help="exit 1 if any fit fails its diagnostics")
     r.add_argument("--data", help="use this case package folder instead of the bundled dataset")
     r.set_defaults(handler=cmd_reproduce)
+
+    x = sub.add_parser("explore", help="write the interactive case explorer (one offline HTML page)",
+                       description="Write a self-contained page for exploring the cases: filters, codings "
+                                   "with sources, predictions of the main ordinal model that follow a "
+                                   "condition score you move, and the timeline of arrangements.")
+    x.add_argument("--out", default="explorer.html", help="HTML file to write (default: explorer.html)")
+    x.add_argument("--posterior", help="a saved fit (default: results/posteriors/bayes_ordinal.nc if it "
+                                       "exists, else the main ordinal model is fitted first)")
+    x.add_argument("--data", help="use this case package folder instead of the bundled dataset")
+    x.add_argument("--draws", type=int, default=200, help="posterior draws exported to the page (200)")
+    x.add_argument("--seed", type=int, default=None, help="seed of the fit, when one is needed")
+    x.add_argument("--quick", action="store_true", help="fit with few draws (to try the page out)")
+    x.set_defaults(handler=cmd_explore)
     return parser
 
 

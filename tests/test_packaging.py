@@ -32,6 +32,8 @@ def test_wheel_contains_dataset_and_entry_point(wheel):
     for resource in descriptor["resources"]:
         assert f"cbstats/_data/cbm/{resource['path']}" in names
     assert "cbstats/_data/cbm/CODEBOOK.md" in names
+    # the explorer's page template and script ship as package data
+    assert {"cbstats/explorer/template.html", "cbstats/explorer/explorer.js"} <= names
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     assert "cbstats = cbstats.cli:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 

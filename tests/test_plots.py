@@ -202,10 +202,76 @@ def test_pareto_k(ordinal, cases):
     threshold = float(np.quantile(data["pareto_k"], 0.9))  # force some influential cases
     fig = plots.plot_pareto_k(ordinal, case_labels=cases, threshold=threshold, max_labels=3)
     _check_figure(fig)
-    texts = [t.get_text() for t in fig.axes[0].texts]
+    texts = [t.get_text() for t in fig.axes[0].texts if t.get_text()]  # (adjustText arrows have none)
     n_infl = int((data["pareto_k"] > threshold).sum())
     assert len(texts) == min(3, n_infl)
     top = data.nlargest(1, "pareto_k")["case_label"].iloc[0]
     assert top in texts
     seq = plots.pareto_k_data(ordinal, case_labels=[f"c{i}" for i in range(len(cases))])
     assert seq["case_label"].iloc[0] == "c0"
+
+
+def _boxes_overlap(a, b) -> bool:
+    return a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1
+
+
+def test_pareto_k_labels_only_flagged_cases_inside_the_axes_without_overlap(ordinal, cases):
+    data = plots.pareto_k_data(ordinal, case_labels=cases)
+    threshold = float(np.quantile(data["pareto_k"], 0.88))  # 12 flagged cases, 8 named
+    fig = plots.plot_pareto_k(ordinal, case_labels=cases, threshold=threshold, max_labels=8)
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    labels = [t for t in ax.texts if t.get_text()]
+    flagged = data[data["pareto_k"] > threshold].nlargest(8, "pareto_k")["case_label"].tolist()
+    assert [t.get_text() for t in labels] and {t.get_text() for t in labels} <= set(flagged)
+    assert 5 <= len(labels) <= 8  # collisions adjustText could not resolve are dropped, lowest k first
+    renderer = fig.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    boxes = [t.get_window_extent(renderer) for t in labels]
+    for box in boxes:  # inside the axes
+        assert frame.x0 - 1 <= box.x0 and box.x1 <= frame.x1 + 1 and frame.y0 - 1 <= box.y0
+        assert box.y1 <= frame.y1 + 1
+    for i, a in enumerate(boxes):  # no two labels on top of each other
+        for b in boxes[i + 1:]:
+            assert not _boxes_overlap(a, b)
+    assert f"named: the {len(labels)} highest of 12" in [t.get_text() for t in ax.get_legend().get_texts()]
+
+
+def test_group_effects_title_clear_of_the_first_panel_and_labels_cut_at_words(ordinal):
+    long = "Federal Republic of Somewhere–Democratic People's Republic of Elsewhere"
+    fig = plots.plot_group_effects(ordinal, level_labels={"dyad_id": {"d1": long}})
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    first = fig.axes[0].title.get_window_extent(renderer)
+    assert fig._suptitle.get_window_extent(renderer).y0 >= first.y1  # above, not on top of it
+    labels = [t.get_text() for ax in fig.axes for t in ax.get_yticklabels()]
+    (cut,) = [t for t in labels if t.startswith("Federal")]
+    assert cut.endswith(" …") and long.startswith(cut[:-2]) and long[len(cut) - 2] == " "
+
+
+def test_forest_title_says_how_many_models(ordinal, baseline):
+    assert plots.plot_forest(ordinal).get_suptitle() == "Effects"
+    assert plots.plot_forest({"Bayesian ordinal": ordinal}).get_suptitle() == "Effects: Bayesian ordinal"
+    assert plots.plot_forest({"B": ordinal, "ML": baseline}).get_suptitle() == "Effects across models"
+    assert plots.plot_forest(ordinal, title="Mine").get_suptitle() == "Mine"
+
+
+def test_condition_heatmap_has_a_discrete_legend_and_explains_missing_scores():
+    wide = cbstats.load_cbm().cases_wide()
+    assert wide[list(plots.condition_heatmap_data(wide).columns[:7])].isna().any().any()
+    fig = plots.plot_condition_heatmap(wide)
+    fig.canvas.draw()
+    assert len(fig.axes) == 2  # the heatmap and the outcome strip: no continuous colour bar
+    texts = [t.get_text() for legend in fig.legends for t in legend.get_texts()]
+    assert texts[:5] == ["absent (0)", "weakly present (0.33)", "mostly present (0.67)", "fully present (1)",
+                         "missing score"]
+    assert "3 institutionalized" in texts
+    from matplotlib.colors import to_rgba
+
+    from cbstats.plots.style import CONDITION_SCORE_COLORS
+
+    cells = fig.axes[0].collections[0].get_facecolors()
+    colours = {tuple(np.round(c, 3)) for c in cells if c[3] > 0}  # (missing cells are transparent)
+    assert colours == {tuple(np.round(to_rgba(c), 3)) for c in CONDITION_SCORE_COLORS}  # four levels
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert all(len(t) <= 60 for t in labels) and all(t.endswith(")") for t in labels)  # year kept

@@ -65,6 +65,11 @@ class BaselineResult:
     converged: bool = True
     method: str = "mle"
 
+    def __repr__(self) -> str:
+        from ..display import baseline_repr
+
+        return baseline_repr(self)
+
     @property
     def bse(self) -> pd.Series:
         """Standard errors."""
@@ -91,7 +96,9 @@ class BaselineResult:
             "r_hat": np.nan,
             "method": self.method,
         })
-        return out[SUMMARY_COLUMNS]
+        from ..display import SummaryTable  # a DataFrame that prints compactly
+
+        return SummaryTable(out[SUMMARY_COLUMNS])
 
     def footer(self) -> dict[str, object]:
         """Footer statistics for coefficient tables."""

@@ -2,7 +2,14 @@
 
 from .dataset import CaseData
 from .errors import CaseDataError, Problem
-from .reading import cbm_versions, load_cbm, read_case_package, read_case_table
+from .reading import (
+    cbm_versions,
+    load_cbm,
+    package_of,
+    read_case_package,
+    read_case_table,
+    read_package_table,
+)
 from .schema import CONDITION_LABELS, CONDITIONS, REGION_LABELS, REGIONS
 from .views import canonical_dyad
 
@@ -17,6 +24,8 @@ __all__ = [
     "canonical_dyad",
     "cbm_versions",
     "load_cbm",
+    "package_of",
     "read_case_package",
     "read_case_table",
+    "read_package_table",
 ]

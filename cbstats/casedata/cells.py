@@ -15,6 +15,11 @@ from .schema import FieldSpec, TableSpec
 LINE = "__line__"
 """Internal column holding each row's physical line in its file."""
 
+INVALID = "__invalid__"
+"""Internal column: per row, the names of the columns whose cell failed its
+check (and is NA in the typed frame). Cross-table checks use it to tell an
+invalid cell, already reported, from a blank one."""
+
 
 def _fmt_enum(values: tuple) -> str:
     return "one of " + ", ".join(repr(v) if isinstance(v, str) else f"{v:g}" for v in values)
@@ -77,8 +82,9 @@ def typed_frame(raw: RawTable, spec: TableSpec) -> tuple[pd.DataFrame, list[Prob
     """Check every cell of ``raw`` against ``spec`` and build a typed DataFrame.
 
     The frame has one column per schema field (missing columns are all-NA)
-    plus the internal column ``__line__``. Integer columns use pandas'
-    nullable ``Int64``; numbers ``float64``; text ``object`` with None.
+    plus the internal columns ``__line__`` and ``__invalid__`` (see
+    :data:`INVALID`). Integer columns use pandas' nullable ``Int64``;
+    numbers ``float64``; text ``object`` with None.
     """
     problems: list[Problem] = []
     for extra in [h for h in raw.header if h not in spec.column_names]:
@@ -91,17 +97,25 @@ def typed_frame(raw: RawTable, spec: TableSpec) -> tuple[pd.DataFrame, list[Prob
             problems.append(Problem(raw.file, 1, f.name, None, "this column in the header (it is missing)"))
     index = {h: i for i, h in enumerate(raw.header)}
     columns: dict[str, list] = {f.name: [] for f in spec.fields}
-    for record, line in zip(raw.rows, raw.lines, strict=True):
+    invalid: list[tuple[str, ...]] = []
+    for r, (record, line) in enumerate(zip(raw.rows, raw.lines, strict=True)):
+        bad: list[str] = []
         for f in spec.fields:
             i = index.get(f.name)
-            text = record[i] if i is not None and i < len(record) else ""
             if i is None:
                 columns[f.name].append(None)
                 continue
+            if (r, i) in raw.reported:  # already one problem (e.g. too long): not a second one
+                columns[f.name].append(None)
+                bad.append(f.name)
+                continue
+            text = record[i] if i < len(record) else ""
             value, problem = check_cell(text, f, raw.file, line)
             columns[f.name].append(value)
             if problem is not None:
                 problems.append(problem)
+                bad.append(f.name)
+        invalid.append(tuple(bad))
     data: dict[str, pd.Series] = {}
     for f in spec.fields:
         values = columns[f.name]
@@ -113,4 +127,5 @@ def typed_frame(raw: RawTable, spec: TableSpec) -> tuple[pd.DataFrame, list[Prob
             data[f.name] = pd.Series(values, dtype="object")
     frame = pd.DataFrame(data)
     frame[LINE] = raw.lines
+    frame[INVALID] = pd.Series(invalid, dtype="object")
     return frame, problems

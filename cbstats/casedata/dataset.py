@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from . import views
-from .describe import describe_tables
+from .describe import describe_tables, wide_for_describe
 from .schema import PackageSpec
 
 PACKAGE_TABLES = ("states", "dyads", "arrangements", "participants", "measures", "cases",
@@ -29,6 +29,15 @@ class CaseData:
         The folder or file read.
     version : str or None
         Dataset version from ``datapackage.json``.
+    column_types : dict
+        For a wide table read by :func:`cbstats.read_case_table`: how each
+        column was read (``"numeric (inferred)"``, ``"text (given)"``,
+        ``"condition score"``, ``"id"`` ...); empty for a case package,
+        whose types come from ``datapackage.json``.
+    type_note : str
+        The same in one sentence (empty for a case package).
+    lines : dict
+        Physical line of every row in its file, per table (wide tables).
     """
 
     def __init__(
@@ -39,6 +48,9 @@ class CaseData:
         spec: PackageSpec | None = None,
         files: dict[str, Path] | None = None,
         descriptor: dict[str, Any] | None = None,
+        column_types: dict[str, str] | None = None,
+        type_note: str = "",
+        lines: dict[str, list[int]] | None = None,
     ) -> None:
         self._tables = tables
         self.source = source
@@ -46,6 +58,9 @@ class CaseData:
         self.files = dict(files or {})
         self.descriptor = descriptor or {}
         self.version: str | None = spec.version if spec is not None else None
+        self.column_types: dict[str, str] = dict(column_types or {})
+        self.type_note = type_note
+        self.lines: dict[str, list[int]] = dict(lines or {})
 
     def __repr__(self) -> str:
         if self.is_package:
@@ -136,9 +151,24 @@ class CaseData:
         return views.dyad_year_panel(self._need_package("dyad_year_panel()"), by=by)
 
     def describe(self) -> dict[str, pd.DataFrame]:
-        """Descriptive tables: cases by region, by decade, outcomes, condition coverage."""
-        conditions = self._tables.get("conditions")
-        return describe_tables(self.cases_wide(), conditions)
+        """Descriptive tables: cases by region, by decade, outcomes, condition coverage.
+
+        Raises
+        ------
+        CaseDataError
+            For a wide table that lacks a column the tables need (region,
+            dyad_id, arrangement_id, transformation, year_signed or decade) or
+            holds text or impossible values in a numeric one.
+        """
+        if self.is_package:
+            return describe_tables(self.cases_wide(), self._tables.get("conditions"))
+        from .errors import CaseDataError
+
+        file = Path(self.files.get("cases_wide", self.source)).name
+        wide, problems = wide_for_describe(self.cases_wide(), file, self.lines.get("cases_wide"))
+        if problems:
+            raise CaseDataError(problems, self.source)
+        return describe_tables(wide, None)
 
     def trace(self, case_id: str) -> pd.DataFrame:
         """Every coding behind one case, with its rationale and full source references.

@@ -20,8 +20,11 @@ class Problem:
         the whole file.
     column : str or None
         Column name, or None when the problem concerns a whole row or file.
+        For a JSON descriptor (``datapackage.json``), the path of the key,
+        e.g. ``cases.schema.fields``; it is then printed as "key".
     value : str or None
-        The offending value exactly as found in the file.
+        The offending value exactly as found in the file (printed shortened
+        when longer than 80 characters, with its length).
     expected : str
         What was expected instead, phrased so a person can act on it.
     """
@@ -36,10 +39,21 @@ class Problem:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
         parts = [where]
         if self.column is not None:
-            parts.append(f"column '{self.column}'")
+            kind = "key" if self.file.endswith(".json") else "column"
+            parts.append(f"{kind} '{self.column}'")
         if self.value is not None:
-            parts.append(f"value {self.value!r}")
+            parts.append(f"value {_shorten(self.value)}")
         return ", ".join(parts) + f": expected {self.expected}"
+
+
+SHOWN_CHARACTERS = 80
+"""Values longer than this are shortened in reports (their length is given)."""
+
+
+def _shorten(value: str) -> str:
+    if len(value) <= SHOWN_CHARACTERS:
+        return repr(value)
+    return f"{value[:SHOWN_CHARACTERS - 20]!r}... ({len(value):,} characters)"
 
 
 class CaseDataError(ValueError):

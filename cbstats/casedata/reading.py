@@ -6,29 +6,40 @@ Readers open files read-only, check everything they can, and raise one
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
 
 from .bundled import bundled_cbm_path
-from .cells import LINE, check_cell, typed_frame
+from .cells import INVALID, LINE, typed_frame
 from .dataset import CaseData
+from .descriptor import read_descriptor
 from .errors import CaseDataError, Problem
 from .rawcsv import read_raw_csv
-from .schema import CONDITION_SCORES, CONDITIONS, FieldSpec, load_descriptor, parse_descriptor
-from .validation import validate_tables
+from .schema import (
+    PackageSpec,
+    bundled_descriptor_path,
+    load_descriptor,
+    parse_descriptor,
+)
+from .validation import check_primary_keys, validate_tables
+from .widetable import read_case_table
+
+__all__ = ["load_cbm", "read_case_package", "read_case_table", "read_package_table", "package_of"]
+
+
+def _reference_spec() -> PackageSpec:
+    """The bundled CBM schema: the layout every case package follows."""
+    return parse_descriptor(load_descriptor(bundled_descriptor_path()))
 
 
 def _spec_for(folder: Path) -> tuple[dict, list[Problem]]:
     descriptor_path = folder / "datapackage.json"
     if descriptor_path.is_file():
-        try:
-            return load_descriptor(descriptor_path), []
-        except (ValueError, KeyError) as err:
-            return {}, [Problem("datapackage.json", None, None, None, f"valid JSON ({err})")]
+        descriptor, problems = read_descriptor(descriptor_path, _reference_spec())
+        return descriptor or {}, problems
     # No descriptor: the folder is assumed to follow the CBM layout.
-    return load_descriptor(bundled_cbm_path() / "datapackage.json"), []
+    return load_descriptor(bundled_descriptor_path()), []
 
 
 def read_case_package(path: str | Path) -> CaseData:
@@ -62,6 +73,7 @@ def read_case_package(path: str | Path) -> CaseData:
     spec = parse_descriptor(descriptor)
     tables: dict[str, pd.DataFrame] = {}
     files: dict[str, Path] = {}
+    incomplete: set[str] = set()
     for name, table_spec in spec.tables.items():
         file = folder / table_spec.path
         files[name] = file
@@ -69,13 +81,15 @@ def read_case_package(path: str | Path) -> CaseData:
         problems.extend(raw_problems)
         if raw is None:
             continue
+        if not raw.complete:
+            incomplete.add(name)
         frame, cell_problems = typed_frame(raw, table_spec)
         problems.extend(cell_problems)
         tables[name] = frame
-    problems.extend(validate_tables(tables, spec))
+    problems.extend(validate_tables(tables, spec, frozenset(incomplete)))
     if problems:
         raise CaseDataError(problems, str(folder))
-    clean = {name: frame.drop(columns=LINE) for name, frame in tables.items()}
+    clean = {name: frame.drop(columns=[LINE, INVALID]) for name, frame in tables.items()}
     return CaseData(clean, source=str(folder), spec=spec, files=files, descriptor=descriptor)
 
 
@@ -125,114 +139,72 @@ def load_cbm(version: str | None = None) -> CaseData:
     return read_case_package(root / "versions" / version)
 
 
-def _excel_frame(path: Path, sheet: str | int | None) -> tuple[pd.DataFrame | None, list[Problem]]:
-    from openpyxl import load_workbook
+def package_of(path: str | Path) -> tuple[Path, str] | None:
+    """The case package a CSV file belongs to, if any.
 
-    display = path.name
+    Returns
+    -------
+    (Path, str) or None
+        The package folder and the resource name, when the folder of ``path``
+        has a ``datapackage.json`` that lists a resource with this file's
+        path; None otherwise (also when the descriptor cannot be read: the
+        file is then treated as a table of its own).
+    """
+    file = Path(path)
+    descriptor_path = file.parent / "datapackage.json"
+    if not descriptor_path.is_file():
+        return None
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-    except Exception as err:  # openpyxl raises several unrelated types
-        return None, [Problem(display, None, None, None, f"a readable .xlsx workbook ({err})")]
-    names = workbook.sheetnames
-    workbook.close()
-    if sheet is None:
-        sheet = names[0]
-    if isinstance(sheet, str) and sheet not in names:
-        return None, [Problem(display, None, None, sheet,
-                              "a sheet that exists in the workbook: " + ", ".join(map(repr, names)))]
-    frame = pd.read_excel(path, sheet_name=sheet, dtype=str, keep_default_na=False)
-    return frame, []
+        descriptor = load_descriptor(descriptor_path)
+    except (ValueError, OSError):
+        return None
+    resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
+    for res in resources if isinstance(resources, list) else []:
+        if isinstance(res, dict) and isinstance(res.get("path"), str) and isinstance(res.get("name"), str):
+            if (file.parent / res["path"]).resolve() == file.resolve():
+                return file.parent, res["name"]
+    return None
 
 
-def read_case_table(
-    path: str | Path,
-    *,
-    sheet: str | int | None = None,
-    id_column: str = "case_id",
-    numeric: Sequence[str] = (),
-    required: Sequence[str] = (),
-) -> CaseData:
-    """Read a single wide table of cases (one row per case) from CSV or Excel.
+def read_package_table(path: str | Path) -> pd.DataFrame:
+    """Read one table of a case package, checked against the package's own schema.
 
-    For users who keep their data as one spreadsheet. Columns named after the
-    seven conditions must hold scores in {0, 0.33, 0.67, 1} (blank = missing);
-    columns listed in ``numeric`` must be numbers; ``id_column`` must be unique.
+    Checks every cell (types, allowed values, ranges, patterns, required) and
+    the table's primary key, as :func:`read_case_package` does; references to
+    other tables are checked only when the whole folder is read.
 
     Parameters
     ----------
     path : str or Path
-        A ``.csv`` file, or an ``.xlsx`` workbook.
-    sheet : str or int, optional
-        Worksheet name or 0-based position (Excel only; default the first).
-    id_column : str
-        Column with a unique id per case.
-    numeric : sequence of str
-        Further columns that must be numeric (e.g. the outcome).
-    required : sequence of str
-        Columns that must exist and have no blank cells.
+        A CSV file listed as a resource in the ``datapackage.json`` of its
+        folder (see :func:`package_of`).
 
     Returns
     -------
-    CaseData
-        Holding only the wide case table (``.cases_wide()``).
+    DataFrame
+        The typed table.
 
     Raises
     ------
     CaseDataError
-        Listing every problem (file, line, column, value, expectation).
+        Listing every problem (of the descriptor, or of the table).
+    ValueError
+        If ``path`` is not a table of a case package.
     """
-    file = Path(path)
-    display = file.name
-    if not file.is_file():
-        raise CaseDataError([Problem(display, None, None, None, f"the file to exist at {file}")], str(file))
-    problems: list[Problem] = []
-    if file.suffix.lower() in (".xlsx", ".xlsm"):
-        frame, problems = _excel_frame(file, sheet)
-        if frame is None:
-            raise CaseDataError(problems, str(file))
-        header = [str(c).strip() for c in frame.columns]
-        rows = frame.astype(str).values.tolist()
-        lines = list(range(2, len(rows) + 2))
-    else:
-        raw, problems = read_raw_csv(file, display)
-        if raw is None:
-            raise CaseDataError(problems, str(file))
-        header, rows, lines = raw.header, raw.rows, raw.lines
-    index = {h: i for i, h in enumerate(header)}
-    for column in [id_column, *required, *numeric]:
-        if column not in index:
-            problems.append(Problem(display, 1, column, None, "this column in the header (it is missing)"))
-    specs: dict[str, FieldSpec] = {}
-    for name in header:
-        if name in CONDITIONS:
-            specs[name] = FieldSpec(name, "number", enum=CONDITION_SCORES, required=name in required)
-        elif name in numeric:
-            specs[name] = FieldSpec(name, "number", required=name in required)
-        elif name == id_column or name in required:
-            specs[name] = FieldSpec(name, "string", required=True)
-    data: dict[str, list] = {h: [] for h in header}
-    seen_ids: dict[str, int] = {}
-    for record, line in zip(rows, lines, strict=True):
-        for name, i in index.items():
-            text = record[i] if i < len(record) else ""
-            if name in specs:
-                value, problem = check_cell(text, specs[name], display, line)
-                if problem:
-                    problems.append(problem)
-            else:
-                value = text.strip() or None
-            data[name].append(value)
-        if id_column in index:
-            cid = record[index[id_column]].strip()
-            if cid in seen_ids:
-                problems.append(Problem(display, line, id_column, cid,
-                                        f"a unique id (the same id is on line {seen_ids[cid]})"))
-            elif cid:
-                seen_ids[cid] = line
+    found = package_of(path)
+    if found is None:
+        raise ValueError(f"{path} is not listed in a datapackage.json next to it")
+    folder, name = found
+    descriptor, problems = _spec_for(folder)
     if problems:
-        raise CaseDataError(problems, str(file))
-    frame = pd.DataFrame(data)
-    for name, spec in specs.items():
-        if spec.type == "number":
-            frame[name] = pd.to_numeric(frame[name]).astype("float64")
-    return CaseData({"cases_wide": frame}, source=str(file), files={"cases_wide": file})
+        raise CaseDataError(problems, str(folder / "datapackage.json"))
+    spec = parse_descriptor(descriptor)
+    table_spec = spec.tables[name]
+    raw, problems = read_raw_csv(Path(path), table_spec.path)
+    if raw is not None:
+        frame, cell_problems = typed_frame(raw, table_spec)
+        problems.extend(cell_problems)
+        problems.extend(check_primary_keys({name: frame}, spec))
+    if problems:
+        raise CaseDataError(problems, str(path))
+    return frame.drop(columns=[LINE, INVALID])

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from .cells import LINE
+from .cells import INVALID, LINE
 from .errors import Problem
 from .schema import CONDITIONS, PackageSpec
 
@@ -34,7 +34,18 @@ def _is_missing(v: object) -> bool:
     return v is None or (isinstance(v, float) and v != v) or v is pd.NA
 
 
-def check_primary_keys(tables: dict[str, pd.DataFrame], spec: PackageSpec) -> list[Problem]:
+def _invalid_lines(frame: pd.DataFrame, column: str) -> set[int]:
+    """Lines whose ``column`` cell failed its cell check: NA here, but not blank in the file.
+
+    Checks that require a value skip them: the cell was reported once already.
+    """
+    if INVALID not in frame:
+        return set()
+    return {line for line, bad in zip(frame[LINE], frame[INVALID], strict=True) if column in bad}
+
+
+def check_primary_keys(tables: dict[str, pd.DataFrame], spec: PackageSpec,
+             incomplete: frozenset[str] = frozenset()) -> list[Problem]:
     """Every primary key is unique within its table."""
     problems = []
     for name, frame in tables.items():
@@ -56,14 +67,15 @@ def check_primary_keys(tables: dict[str, pd.DataFrame], spec: PackageSpec) -> li
     return problems
 
 
-def check_foreign_keys(tables: dict[str, pd.DataFrame], spec: PackageSpec) -> list[Problem]:
+def check_foreign_keys(tables: dict[str, pd.DataFrame], spec: PackageSpec,
+             incomplete: frozenset[str] = frozenset()) -> list[Problem]:
     """Every reference to another table points at an existing row."""
     problems = []
     for name, frame in tables.items():
         for fk in spec.tables[name].foreign_keys:
             target = tables.get(fk.resource)
-            if target is None:
-                continue
+            if target is None or fk.resource in incomplete:
+                continue  # rows of the target may be missing: a dangling reference proves nothing
             known = set(zip(*(target[c].tolist() for c in fk.reference_fields), strict=True))
             target_file = spec.tables[fk.resource].path
             for line, values in _rows(frame, list(fk.fields)):
@@ -78,9 +90,10 @@ def check_foreign_keys(tables: dict[str, pd.DataFrame], spec: PackageSpec) -> li
     return problems
 
 
-def check_source_references(tables: dict[str, pd.DataFrame], spec: PackageSpec) -> list[Problem]:
+def check_source_references(tables: dict[str, pd.DataFrame], spec: PackageSpec,
+             incomplete: frozenset[str] = frozenset()) -> list[Problem]:
     """Every source id cited by a coding is listed in the sources table."""
-    if "sources" not in tables:
+    if "sources" not in tables or "sources" in incomplete:
         return []
     known = set(tables["sources"]["source_id"].dropna())
     problems = []
@@ -102,7 +115,8 @@ def check_source_references(tables: dict[str, pd.DataFrame], spec: PackageSpec) 
     return problems
 
 
-def check_dyads(tables: dict[str, pd.DataFrame], spec: PackageSpec) -> list[Problem]:
+def check_dyads(tables: dict[str, pd.DataFrame], spec: PackageSpec,
+             incomplete: frozenset[str] = frozenset()) -> list[Problem]:
     """Dyad ids are canonical: '<smaller>-<larger>' of two different states."""
     if "dyads" not in tables:
         return []
@@ -120,7 +134,8 @@ def check_dyads(tables: dict[str, pd.DataFrame], spec: PackageSpec) -> list[Prob
     return problems
 
 
-def check_arrangement_dates(tables: dict[str, pd.DataFrame], spec: PackageSpec) -> list[Problem]:
+def check_arrangement_dates(tables: dict[str, pd.DataFrame], spec: PackageSpec,
+             incomplete: frozenset[str] = frozenset()) -> list[Problem]:
     """Signed <= in force <= ended."""
     if "arrangements" not in tables:
         return []
@@ -138,7 +153,8 @@ def check_arrangement_dates(tables: dict[str, pd.DataFrame], spec: PackageSpec) 
     return problems
 
 
-def check_cases(tables: dict[str, pd.DataFrame], spec: PackageSpec) -> list[Problem]:
+def check_cases(tables: dict[str, pd.DataFrame], spec: PackageSpec,
+             incomplete: frozenset[str] = frozenset()) -> list[Problem]:
     """Case ids, outcome years, and membership of the dyad's states in the arrangement."""
     if "cases" not in tables:
         return []
@@ -153,10 +169,11 @@ def check_cases(tables: dict[str, pd.DataFrame], spec: PackageSpec) -> list[Prob
         d = tables["dyads"]
         dyad_states = {r: (x, y) for r, x, y in zip(d["dyad_id"], d["ccode_a"], d["ccode_b"], strict=True)}
     members: dict[str, set] = {}
-    if "participants" in tables:
+    if "participants" in tables and "participants" not in incomplete:
         for arr, cc in zip(tables["participants"]["arrangement_id"], tables["participants"]["ccode"], strict=True):
             members.setdefault(arr, set()).add(cc)
     problems = []
+    invalid_year = _invalid_lines(cases, "year_institutionalized")
     cols = ["case_id", "arrangement_id", "dyad_id", "transformation", "year_institutionalized",
             "year_reversed", "year_observed_end"]
     for line, (cid, arr, dyad, outcome, y_inst, y_rev, y_end) in _rows(cases, cols):
@@ -172,7 +189,7 @@ def check_cases(tables: dict[str, pd.DataFrame], spec: PackageSpec) -> list[Prob
             problems.append(Problem(file, line, "year_institutionalized", str(y_inst),
                                     f"a year <= year_observed_end ({y_end})"))
         if not _is_missing(outcome):
-            if outcome == 3 and _is_missing(y_inst):
+            if outcome == 3 and _is_missing(y_inst) and line not in invalid_year:
                 problems.append(Problem(file, line, "year_institutionalized", "",
                                         "a year, because transformation is 3 (institutionalized)"))
             if outcome != 3 and not _is_missing(y_inst):
@@ -187,18 +204,22 @@ def check_cases(tables: dict[str, pd.DataFrame], spec: PackageSpec) -> list[Prob
     return problems
 
 
-def check_conditions(tables: dict[str, pd.DataFrame], spec: PackageSpec) -> list[Problem]:
+def check_conditions(tables: dict[str, pd.DataFrame], spec: PackageSpec,
+             incomplete: frozenset[str] = frozenset()) -> list[Problem]:
     """Missing scores carry a reason; every case has all seven conditions."""
     if "conditions" not in tables:
         return []
     file = spec.tables["conditions"].path
     cond = tables["conditions"]
     problems = []
+    invalid = _invalid_lines(cond, "score")
     for line, (score, reason) in _rows(cond, ["score", "missing_reason"]):
+        if line in invalid:
+            continue
         if _is_missing(score) and (_is_missing(reason) or not str(reason).strip()):
             problems.append(Problem(file, line, "score", "",
                                     "a score in {0, 0.33, 0.67, 1}, or a missing_reason saying why it is blank"))
-    if "cases" in tables:
+    if "cases" in tables and "conditions" not in incomplete:
         have: dict[str, set] = {}
         for cid, name in zip(cond["case_id"], cond["condition"], strict=True):
             have.setdefault(cid, set()).add(name)
@@ -259,9 +280,22 @@ CHECKS = (
 )
 
 
-def validate_tables(tables: dict[str, pd.DataFrame], spec: PackageSpec) -> list[Problem]:
-    """Run every cross-table check and return all problems found."""
+def validate_tables(tables: dict[str, pd.DataFrame], spec: PackageSpec,
+                    incomplete: frozenset[str] = frozenset()) -> list[Problem]:
+    """Run every cross-table check and return all problems found.
+
+    Parameters
+    ----------
+    tables, spec
+        The typed tables and the package schema.
+    incomplete
+        Names of tables some of whose rows could not be read (a quote left
+        open, a row with the wrong number of fields, a CSV error; reported
+        already). They are not used as the reference of another table's
+        check, so that one broken row does not show up as a false problem in
+        every row that refers to it.
+    """
     problems: list[Problem] = []
     for check in CHECKS:
-        problems.extend(check(tables, spec))
+        problems.extend(check(tables, spec, incomplete=incomplete))
     return problems

@@ -12,6 +12,7 @@ likelihood), ``sampling`` (the only place that samples), ``result``
 (:class:`BayesResult`), ``predict``, ``loo``, ``compare``, ``io``.
 """
 
+from . import _blas_setup  # noqa: F401  (first: sets PyTensor's BLAS before PyMC is imported)
 from .api import fit, sample_prior_predictive
 from .compare import compare
 from .design import (

@@ -18,7 +18,7 @@ from .formula import parse_formula
 from .priors import resolve_priors
 from .result import BayesResult
 
-__all__ = ["save_result", "load_result"]
+__all__ = ["ResultFileError", "save_result", "load_result"]
 
 _META = "cbstats_metadata"
 
@@ -122,16 +122,60 @@ def save_result(result: BayesResult, path: str | os.PathLike) -> None:
         raise
 
 
+class ResultFileError(ValueError):
+    """A file given to :func:`load_result` is not a complete cbstats result file."""
+
+
+_EXPECTED = "a netCDF file written by BayesResult.save() / cbstats.models.io.save_result()"
+
+
+def _read_result_file(path: str | os.PathLike) -> tuple[az.InferenceData, dict]:
+    """The InferenceData and cbstats metadata stored in ``path``, or a :class:`ResultFileError`."""
+    path = os.fspath(path)
+    if not os.path.isfile(path):
+        raise FileNotFoundError(f"{path}: no such file; expected {_EXPECTED}")
+    try:
+        idata = az.from_netcdf(path, engine="h5netcdf")
+        for g in idata.groups():
+            getattr(idata, g).load()
+    except Exception as err:  # h5py/h5netcdf raise OSError, ValueError, KeyError ... on bad files
+        size = os.path.getsize(path)
+        raise ResultFileError(
+            f"{path} ({size:,} bytes) cannot be read as netCDF/HDF5 ({type(err).__name__}: {err}); "
+            f"expected {_EXPECTED}. A file cut short by an interrupted copy also gives this error."
+        ) from err
+    missing = [g for g in ("posterior", "constant_data") if g not in idata.groups()]
+    if missing or _META not in idata.posterior.attrs:
+        what = f"groups {', '.join(missing)}" if missing else f"the attribute {_META!r} of the posterior"
+        raise ResultFileError(f"{path} is a netCDF file without {what}; expected {_EXPECTED}")
+    try:
+        meta = json.loads(idata.posterior.attrs[_META])
+        keys = ("formula", "family", "priors", "priors_input", "seed", "fit_options", "data_info")
+        absent = [k for k in keys if k not in meta]
+    except (ValueError, TypeError) as err:
+        raise ResultFileError(f"{path}: the attribute {_META!r} is not valid JSON ({err}); "
+                              f"expected {_EXPECTED}") from err
+    if absent:
+        raise ResultFileError(f"{path}: the attribute {_META!r} lacks {', '.join(absent)}; expected {_EXPECTED}")
+    return idata, meta
+
+
 def load_result(path: str | os.PathLike) -> BayesResult:
     """Read a result written by :meth:`BayesResult.save`.
 
     The design is rebuilt from the stored data columns, so ``summary()``,
     ``diagnostics()``, ``predict()`` and ``loo()`` work on the loaded result.
+
+    Raises
+    ------
+    FileNotFoundError
+        If ``path`` does not exist.
+    ResultFileError
+        If ``path`` is not netCDF/HDF5 (or is truncated), or is a netCDF file
+        without the groups and metadata cbstats writes; the message names the
+        file and what was expected.
     """
-    idata = az.from_netcdf(os.fspath(path), engine="h5netcdf")
-    for g in idata.groups():
-        getattr(idata, g).load()
-    meta = json.loads(idata.posterior.attrs[_META])
+    idata, meta = _read_result_file(path)
     data = _dataset_to_data(idata.constant_data, meta["data_info"])
     if data_hash(data) != meta["design_data_hash"]:
         warnings.warn("stored model data do not match their hash", UserWarning, stacklevel=2)

@@ -58,6 +58,11 @@ class ELPDResult:
     n_high_k: int
     folds: int | None = None
 
+    def __repr__(self) -> str:
+        from ..display import elpd_repr
+
+        return elpd_repr(self)
+
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame(
             [

@@ -83,12 +83,9 @@ class BayesResult:
         return safe_name(self.design.spec.response)
 
     def __repr__(self) -> str:
-        p = self.posterior
-        return (
-            f"BayesResult(formula={self.formula!r}, family={self.family!r}, "
-            f"n_obs={self.design.n_obs}, chains={p.sizes['chain']}, draws={p.sizes['draw']}, "
-            f"sampler={self.sampler!r}, seed={self.seed})"
-        )
+        from ..display import bayes_repr
+
+        return bayes_repr(self)
 
     # ---------------------------------------------------------------- tables
     def _parameters(self, group_effects: bool) -> list[tuple[str, str, xr.DataArray]]:
@@ -188,7 +185,9 @@ class BayesResult:
         """
         if not 0 < prob < 1:
             raise ValueError(f"prob must be in (0, 1), got {prob}")
-        return self._stats_frame(group_effects, prob)
+        from ..display import SummaryTable  # a DataFrame that prints compactly
+
+        return SummaryTable(self._stats_frame(group_effects, prob))
 
     def diagnostics(self, strict: bool = False, *, warn: bool = True) -> pd.DataFrame:
         """Convergence checks on every reported parameter (group effects included).
@@ -253,7 +252,9 @@ class BayesResult:
                 raise DiagnosticsError(msg)
             if warn:
                 warnings.warn(msg, UserWarning, stacklevel=2)
-        return table
+        from ..display import DiagnosticsTable  # a DataFrame that prints compactly
+
+        return DiagnosticsTable(table)
 
     # ------------------------------------------------------------ prediction
     def predict(

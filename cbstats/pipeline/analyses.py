@@ -42,18 +42,47 @@ def descriptives(ctx: RunContext) -> None:
     lines.append("Files:")
     for file, digest in data.file_hashes().items():
         lines.append(f"  {file}  sha256={digest}")
-    ctx.write_text("validation_report.txt", "\n".join(lines) + "\n")
+    ctx.write_text("validation_report.txt", "\n".join(lines) + "\n", title="Validation report",
+                   caption="The dataset passed every schema, key, reference, date and coding check; "
+                           "SHA-256 of every input file.")
     from ..tables import descriptive_tables
+    from ..tables.describe import DESCRIPTIVE_TITLES
+    from .findings import dataset_findings
     from .reporting import write_table_formats
 
     described = data.describe()
     for name, table in described.items():
-        ctx.write_table(f"descriptive_{name}", table)
+        ctx.write_table(f"descriptive_{name}", table, title=DESCRIPTIVE_TITLES.get(name),
+                        caption=DESCRIPTIVE_CAPTIONS.get(name))
     for name, table in descriptive_tables(described).items():  # Markdown, LaTeX, HTML for papers
         write_table_formats(ctx, f"descriptive_{name}", table, formats=("md", "tex", "html"))
-    ctx.write_table("cases_wide", wide)
-    ctx.write_figure("cases_conditions_heatmap", plot_condition_heatmap(wide))
-    ctx.write_figure("arrangements_timeline", plot_timeline(wide))
+    ctx.write_table("cases_wide", wide, title="The case matrix",
+                    caption="One row per case (a dyad under an arrangement): the seven condition "
+                            "scores, the process features and the outcome, as the models read them.")
+    ctx.write_figure("cases_conditions_heatmap", plot_condition_heatmap(wide),
+                     title="Supporting conditions of every case",
+                     caption="Each row is a case, ordered by its transformation outcome (highest first), "
+                             "then by year signed; each column one of the seven supporting conditions, "
+                             "shaded by its coded score (0, 0.33, 0.67, 1). The strip on the right gives "
+                             "the outcome; a dash marks a missing score.")
+    ctx.write_figure("arrangements_timeline", plot_timeline(wide),
+                     title="Timeline of the arrangements",
+                     caption="Each bar runs from the year an arrangement was signed to the year it ended "
+                             "or, if it is still in force, the last year its cases are observed; grouped "
+                             "by region and coloured by the highest transformation level among its cases.")
+    for text in dataset_findings(data, wide):
+        ctx.add_finding(text)
+
+
+DESCRIPTIVE_CAPTIONS = {
+    "cases_by_region": "Cases (dyads under an arrangement), distinct dyads and arrangements per region, "
+                       "and how many cases reached an institutionalized transformation (level 3).",
+    "cases_by_decade": "Cases by the decade in which their arrangement was signed (rows) and region "
+                       "(columns).",
+    "outcome_distribution": "Cases at each transformation level (0 none to 3 institutionalized) by region.",
+    "condition_coverage": "For each condition: cases coded and missing, mean score, the distribution of "
+                          "scores and the number of low-confidence codings.",
+}
 
 
 def complete_cases(ctx: RunContext):
@@ -62,7 +91,7 @@ def complete_cases(ctx: RunContext):
     dropped = complete.attrs["dropped_case_ids"]
     total = len(complete) + len(dropped)
     note = (f"{len(dropped)} of {total} cases have a missing condition score and are left out of "
-            f"the models: {', '.join(dropped)}") if dropped else ""
+            f"every model of this run (statsmodels baselines and Bayesian fits): {', '.join(dropped)}") if dropped else ""
     if note and note not in ctx.notes:
         ctx.notes.append(note)
     return complete
@@ -92,12 +121,25 @@ def baselines(ctx: RunContext) -> None:
         ctx.baselines[name] = result
         table = result.summary()
         table.insert(0, "model", name)
-        ctx.write_table(f"{name}_summary", table)
+        ctx.write_table(f"{name}_summary", table, model=name,
+                        title=f"Maximum-likelihood estimates: {BASELINE_TITLES[name]}",
+                        caption=f"statsmodels fit of {formula} ({family}; population terms only, mo() "
+                                "terms as linear effects of the level index); standard errors "
+                                "cluster-robust by dyad.")
         status.append({"model": name, "formula": formula, "family": family,
                        "status": "ok" if result.converged else "did not converge",
                        "message": "; ".join(result.notes), "N": result.nobs,
                        "log_likelihood": result.llf, "AIC": result.aic})
-    ctx.write_table("baselines_status", pd.DataFrame(status))
+    ctx.write_table("baselines_status", pd.DataFrame(status), title="Status of the baseline fits",
+                    caption="Each statsmodels baseline: converged, not estimable (complete or "
+                            "quasi-complete separation, with the reason) or did not converge.")
+
+
+BASELINE_TITLES = {
+    "baseline_ordinal": "ordinal model (ordered logit)",
+    "baseline_binary": "binary model (logit)",
+    "baseline_ordinal_conditions_only": "ordinal model, conditions only",
+}
 
 
 def ensure_baselines(ctx: RunContext) -> None:
@@ -132,6 +174,8 @@ ANALYSES: tuple[Analysis, ...] = (
     Analysis("versions", "dataset release: coding reliability, sampling-frame coverage, main "
              "coefficients under the previous and current release and without failed negotiations",
              _lazy(".study_versions", "versions")),
+    Analysis("explorer", "interactive case explorer for students (explorer.html, offline)",
+             _lazy(".study_explorer", "explorer")),
 )
 
 

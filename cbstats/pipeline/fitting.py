@@ -78,13 +78,23 @@ def get_fit(ctx: RunContext, name: str, formula: str, family: str, data: pd.Data
         **settings,
     })
     if save:
+        what = f"{name} ({family}: {formula})"
         summary = result.summary()
         summary.insert(0, "model", name)
-        ctx.write_table(f"{name}_summary", summary)
-        ctx.write_table(f"{name}_diagnostics", diagnostics)
+        ctx.write_table(f"{name}_summary", summary, model=name, title=f"Posterior summary of {name}",
+                        caption=f"Posterior mean, SD and 95% equal-tailed credible interval of every "
+                                f"population effect, cutpoint or intercept, group-level SD and monotonic step proportion of {what}, with bulk/tail "
+                                "ESS and R-hat.")
+        ctx.write_table(f"{name}_diagnostics", diagnostics, model=name, topic="diagnostics",
+                        title=f"Sampler diagnostics of {name}",
+                        caption=f"Each convergence check of {name} against its threshold (R-hat <= 1.01, "
+                                "bulk and tail ESS >= 400, no divergences, E-BFMI >= 0.3), with the "
+                                "parameters that fail it.")
         path = ctx.out / "posteriors" / f"{name}.nc"
         path.parent.mkdir(parents=True, exist_ok=True)
         result.save(str(path))
-        ctx.record_file(path)
+        ctx.record_file(path, kind="posterior", model=name, title=f"Posterior draws of {name}",
+                        caption="ArviZ InferenceData (netCDF): posterior, log-likelihood, design; "
+                                "reload with cbstats.load_result.")
     ctx.bayes[name] = result
     return result

@@ -84,3 +84,37 @@ def sha256_file(path: str | Path) -> str:
         for block in iter(lambda: f.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
+
+
+def output_folder_problem(out: str | Path) -> str | None:
+    """Why ``out`` cannot be used as an output folder, or None when it can.
+
+    Checked before any work: ``out`` must be a folder (existing, or one that
+    can be created) in which a file can be written. The check creates the
+    folder if it is missing and writes and removes one empty temporary file.
+
+    Parameters
+    ----------
+    out : str or Path
+        The intended output folder.
+
+    Returns
+    -------
+    str or None
+        A message naming the folder and what was expected.
+    """
+    out = Path(out)
+    if out.exists() and not out.is_dir():
+        return f"--out {out} is an existing file; expected a folder (existing or to be created)"
+    for parent in out.parents:
+        if parent.exists() and not parent.is_dir():
+            return f"--out {out}: {parent} is a file, so the folder cannot be created there"
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".cbstats-write-test.", dir=out)
+        os.close(fd)
+        os.remove(probe)
+    except OSError as err:
+        reason = err.strerror or type(err).__name__
+        return f"--out {out} is not a folder cbstats can write to ({reason}); expected a writable folder"
+    return None

@@ -12,7 +12,7 @@ from ..casedata import CaseDataError, load_cbm, read_case_package
 from . import provenance
 from .analyses import ANALYSES, get_analysis
 from .context import RunContext
-from .outputs import sha256_file
+from .outputs import output_folder_problem, sha256_file
 from .report import REPORT_NAME, build_report
 
 DEFAULT_SEED = 20261127
@@ -57,6 +57,10 @@ def reproduce(
         0 when every analysis ran (and, with ``strict``, every fit passed), else 1.
     """
     out = Path(out)
+    problem = output_folder_problem(out)
+    if problem is not None:  # before any work: not after minutes of fitting
+        _say(f"FAILED: {problem}; nothing was run.")
+        return 1
     started = provenance.now_utc()
     t0 = time.perf_counter()
     selected = [get_analysis(n) for n in only] if only else list(ANALYSES)
@@ -68,7 +72,9 @@ def reproduce(
         return 1
     ctx = RunContext(out=out, seed=seed, quick=quick, data=data)
     runs = []
+    note_analyses: list[str | None] = []  # the analysis that first recorded each note
     for i, analysis in enumerate(selected, start=1):
+        ctx.analysis = analysis.name
         _say(f"[{i}/{len(selected)}] {analysis.name}: {analysis.description} ...")
         a0 = time.perf_counter()
         status, error = "ok", None
@@ -80,6 +86,8 @@ def reproduce(
         seconds = round(time.perf_counter() - a0, 2)
         _say(f"[{i}/{len(selected)}] {analysis.name}: {status} in {seconds:.1f} s")
         runs.append({"name": analysis.name, "status": status, "error": error, "seconds": seconds})
+        note_analyses += [analysis.name] * (len(ctx.notes) - len(note_analyses))
+    ctx.analysis = None
     failed = [r["name"] for r in runs if r["status"] != "ok"]
     bad_fits = [f["name"] for f in ctx.fits if not f.get("passed", False)]
     manifest = {
@@ -101,6 +109,9 @@ def reproduce(
         "analyses": runs,
         "fits": ctx.fits,
         "notes": ctx.notes,
+        "note_records": [{"text": n, "analysis": a} for n, a in zip(ctx.notes, note_analyses, strict=True)],
+        "findings": ctx.findings,
+        "records": ctx.records,
     }
     report_error = None
     try:  # after the analyses, before the manifest, so that the manifest lists the report

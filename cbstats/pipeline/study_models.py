@@ -12,12 +12,17 @@ from .fitting import KFOLD, fit_settings, get_fit
 from .specs import COMPARISON_ORDINAL, CONDITION_TERMS, MAIN_BINARY, MAIN_ORDINAL, PROCESS_TERMS
 
 
-def main_fits(ctx: RunContext):
-    """The main ordinal and binary models (fitted once per run)."""
+def main_ordinal(ctx: RunContext):
+    """The cases the models use and the main ordinal model (fitted once per run)."""
     from .analyses import complete_cases
 
     data = complete_cases(ctx)
-    ordinal = get_fit(ctx, "bayes_ordinal", MAIN_ORDINAL, "cumulative", data)
+    return data, get_fit(ctx, "bayes_ordinal", MAIN_ORDINAL, "cumulative", data)
+
+
+def main_fits(ctx: RunContext):
+    """The main ordinal and binary models (fitted once per run)."""
+    data, ordinal = main_ordinal(ctx)
     binary = get_fit(ctx, "bayes_binary", MAIN_BINARY, "bernoulli", data)
     return data, ordinal, binary
 
@@ -41,26 +46,45 @@ def models(ctx: RunContext) -> None:
     from .analyses import ensure_baselines
 
     data, ordinal, binary = main_fits(ctx)
-    ctx.write_table("bayes_ordinal_ppc", ppc_table(ordinal, data["transformation"]))
-    ctx.write_table("bayes_binary_ppc", ppc_table(binary, data["institutionalized"]))
+    for name, result, outcome in (("bayes_ordinal", ordinal, "transformation"),
+                                  ("bayes_binary", binary, "institutionalized")):
+        ctx.write_table(f"{name}_ppc", ppc_table(result, data[outcome]), model=name, topic="diagnostics",
+                        title=f"Posterior predictive check of {name}: cases per outcome category",
+                        caption=f"Observed number of cases in each category of {outcome} against the "
+                                "number predicted by posterior predictive draws of the fitted cases: "
+                                "mean and 90% interval over draws.")
     priors = pd.DataFrame(
         [{"model": name, "class_or_term": k, "prior": v}
          for name, r in (("bayes_ordinal", ordinal), ("bayes_binary", binary)) for k, v in r.priors.items()]
     )
-    ctx.write_table("bayes_priors", priors)
-    group_effects = ordinal.summary(group_effects=True)
-    ctx.write_table("bayes_ordinal_group_effects", group_effects[group_effects["param_class"] == "r"])
+    ctx.write_table("bayes_priors", priors, topic="specification", model="bayes_ordinal, bayes_binary",
+                    title="Priors of the main models",
+                    caption="The prior of every parameter class and of every term given its own prior, "
+                            "as used by the two main fits (population predictors are centred before "
+                            "sampling; intercept and cutpoint priors apply on that centred scale).")
     ensure_baselines(ctx)
+    from .findings import coefficient_findings
     from .reporting import coefficient_tables, model_figures
 
     coefficient_tables(ctx)
+    group_effects = ordinal.summary(group_effects=True)
+    ctx.write_table("bayes_ordinal_group_effects", group_effects[group_effects["param_class"] == "r"],
+                    model="bayes_ordinal", title="Varying intercepts of the main ordinal model",
+                    caption="Posterior mean, SD and 95% credible interval of every region, dyad and "
+                            "arrangement intercept of bayes_ordinal (deviations from the population "
+                            "value, logit scale).")
     model_figures(ctx, data)
+    passed = {f["name"]: bool(f.get("passed")) for f in ctx.fits}
+    for name, result in (("bayes_ordinal", ordinal), ("bayes_binary", binary)):
+        for text in coefficient_findings(result, name, prob=0.9, passed=passed.get(name, True)):
+            ctx.add_finding(text, model=name)
 
 
 def comparison(ctx: RunContext) -> None:
     """Conditions only vs process only vs both; complete pooling vs hierarchical (LOO / k-fold)."""
     from ..models import compare
     from .analyses import complete_cases
+    from .findings import comparison_findings
 
     data = complete_cases(ctx)
     folds = KFOLD["quick" if ctx.quick else "full"]
@@ -81,5 +105,12 @@ def comparison(ctx: RunContext) -> None:
             warnings.simplefilter("always")
             table = compare(group, folds=folds, seed=ctx.seed, **kfold_settings)
         notes = sorted({str(w.message) for w in caught if "Pareto" in str(w.message)})
-        ctx.notes.extend(f"model comparison ({name}): {n}" for n in notes)
-        ctx.write_table(f"model_comparison_{name}", table)
+        ctx.notes.extend(f"model comparison ({name}: {', '.join(group)}): {n}" for n in notes)
+        ctx.write_table(f"model_comparison_{name}", table, model=", ".join(group),
+                        title=f"Comparison of the {name} models by expected log predictive density",
+                        caption=f"Expected log predictive density of each {name} model with its standard "
+                                f"error, best first: PSIS-LOO, or exact {folds}-fold cross-validation "
+                                "when PSIS-LOO is unreliable (Pareto k > 0.7); elpd_diff and se_diff are "
+                                "relative to the best model, p is the effective number of parameters.")
+        for text in comparison_findings(table, name):
+            ctx.add_finding(text, model=", ".join(group))

@@ -290,7 +290,7 @@ def pareto_k_data(result: Any, *, case_labels: Any = None, threshold: float = 0.
 
 
 def plot_pareto_k(result: Any, *, case_labels: Any = None, threshold: float = 0.7,
-                  max_labels: int = 15, figsize: tuple[float, float] | None = None) -> plt.Figure:
+                  max_labels: int = 10, figsize: tuple[float, float] | None = None) -> plt.Figure:
     """Pareto k per case, influential cases labelled by name.
 
     Parameters
@@ -299,7 +299,9 @@ def plot_pareto_k(result: Any, *, case_labels: Any = None, threshold: float = 0.
     case_labels, threshold
         See :func:`pareto_k_data`.
     max_labels : int
-        Label at most this many cases (those with the highest k).
+        Name at most this many flagged cases (those with the highest k); only cases with
+        k above ``threshold`` are named. Labels are kept apart and inside the axes with
+        adjustText.
     figsize : tuple, optional
 
     Returns
@@ -308,7 +310,7 @@ def plot_pareto_k(result: Any, *, case_labels: Any = None, threshold: float = 0.
     """
     apply_style()
     data = pareto_k_data(result, case_labels=case_labels, threshold=threshold)
-    fig, ax = plt.subplots(figsize=figsize or (PAPER_WIDTH_IN, 3.4))
+    fig, ax = plt.subplots(figsize=figsize or (PAPER_WIDTH_IN, 3.9))
     ok = ~data["influential"]
     ax.scatter(data.loc[ok, "position"], data.loc[ok, "pareto_k"], s=12, color="#0072B2",
                label=f"k ≤ {threshold:g}")
@@ -317,15 +319,65 @@ def plot_pareto_k(result: Any, *, case_labels: Any = None, threshold: float = 0.
     for level, style in ((0.5, ":"), (threshold, "--"), (1.0, "-")):
         ax.axhline(level, color="0.4", lw=0.8, ls=style)
     top = data[data["influential"]].nlargest(max_labels, "pareto_k")
-    for i, r in enumerate(top.itertuples()):
-        name = r.case_label if len(r.case_label) <= 45 else r.case_label[:44] + "…"
-        ax.annotate(name, (r.position, r.pareto_k), textcoords="offset points",
-                    xytext=(4, 6 if i % 2 == 0 else -10), fontsize=6)
+    _label_points(ax, top, data)
     ax.set_xlabel("case (position in the data)")
-    ax.set_ylabel("Pareto k (PSIS-LOO)")
-    ax.set_ylim(min(-0.1, float(data["pareto_k"].min()) - 0.05),
-                max(1.1, float(data["pareto_k"].max()) + 0.15))
-    ax.legend(fontsize=7, loc="upper right")
+    ax.set_xlim(-0.03 * len(data) - 1, 1.03 * len(data))
     n_bad = int(data["influential"].sum())
+    if n_bad:
+        ax.plot([], [], " ", label=_named(len(top), n_bad))
+    legend = ax.legend(fontsize=7, loc="lower left", bbox_to_anchor=(0.0, 1.01), ncol=3, frameon=False,
+                       borderaxespad=0.2)
     finish(fig, title=f"Influential cases: {n_bad} of {len(data)} with Pareto k > {threshold:g}")
+    if len(top):
+        named = _place_labels(fig, ax, data)
+        legend.get_texts()[-1].set_text(_named(named, n_bad))
     return fig
+
+
+def _named(named: int, flagged: int) -> str:
+    return f"named: all {flagged}" if named == flagged else f"named: the {named} highest of {flagged}"
+
+
+def _place_labels(fig, ax, data: pd.DataFrame) -> int:
+    """Move the case labels apart with adjustText, then drop any that still collide or leave the axes.
+
+    Labels are kept in order of decreasing Pareto k, so a name is dropped only in favour of a
+    more influential case. Returns the number of names kept.
+    """
+    from adjustText import adjust_text
+
+    fig.canvas.draw()  # final layout first, so that label sizes are measured where they end up
+    texts, patches = adjust_text(
+        list(ax.texts), x=data["position"].to_numpy(float), y=data["pareto_k"].to_numpy(float), ax=ax,
+        ensure_inside_axes=True, expand=(1.15, 1.5), force_text=(0.3, 0.6),
+        arrowprops={"arrowstyle": "-", "color": "0.45", "lw": 0.5})
+    arrows = {id(getattr(p, "patchA", None) or getattr(getattr(p, "arrow_patch", None), "patchA", None)): p
+              for p in patches}
+    renderer = fig.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    kept: list = []
+    for text in texts:  # in the order they were created: highest k first
+        box = text.get_window_extent(renderer)
+        inside = (frame.x0 - 1 <= box.x0 and box.x1 <= frame.x1 + 1 and frame.y0 - 1 <= box.y0
+                  and box.y1 <= frame.y1 + 1)
+        if inside and not any(box.overlaps(other) for other in kept):
+            kept.append(box)
+            continue
+        text.remove()
+        if id(text) in arrows:
+            arrows[id(text)].remove()
+    return len(kept)
+
+
+def _label_points(ax, top: pd.DataFrame, data: pd.DataFrame) -> None:
+    """Name the flagged cases (cut at a word boundary), leaving room above the highest point.
+
+    The labels start at their points; :func:`adjustText.adjust_text` then moves them
+    apart and off the points, inside the axes (see :func:`plot_pareto_k`).
+    """
+    kmax = float(data["pareto_k"].max())
+    ax.set_ylim(min(-0.1, float(data["pareto_k"].min()) - 0.05),
+                max(1.1, kmax + 0.1 + 0.06 * len(top)))
+    for r in top.itertuples():
+        name = textwrap.shorten(r.case_label, 42, placeholder=" …")
+        ax.text(r.position, r.pareto_k, name, fontsize=5.5, ha="center", va="bottom", color="0.15")

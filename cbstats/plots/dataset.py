@@ -5,12 +5,21 @@ Each plot has a companion ``*_data`` function returning the tidy data drawn.
 
 from __future__ import annotations
 
+import re
+import textwrap
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from ..casedata.schema import CONDITION_LABELS, CONDITIONS, REGION_LABELS, REGIONS
-from .style import OUTCOME_COLORS, OUTCOME_LABELS, PAPER_WIDTH_IN, SEQUENTIAL_CMAP, apply_style
+from ..casedata.schema import CONDITION_LABELS, CONDITION_SCORES, CONDITIONS, REGION_LABELS, REGIONS
+from .style import (
+    CONDITION_SCORE_COLORS,
+    OUTCOME_COLORS,
+    OUTCOME_LABELS,
+    PAPER_WIDTH_IN,
+    apply_style,
+)
 
 
 def condition_heatmap_data(wide: pd.DataFrame) -> pd.DataFrame:
@@ -44,39 +53,87 @@ def plot_condition_heatmap(wide: pd.DataFrame, *, max_label: int = 60, figsize=N
     matplotlib.figure.Figure
     """
     import seaborn as sns
+    from matplotlib.colors import BoundaryNorm, ListedColormap
 
     apply_style()
     data = condition_heatmap_data(wide)
     n = len(data)
-    figsize = figsize or (PAPER_WIDTH_IN + 1.5, max(4.0, 0.16 * n + 1.5))
-    fig, (ax, ax_out, ax_bar) = plt.subplots(
-        1, 3, figsize=figsize, gridspec_kw={"width_ratios": [7, 0.6, 0.25], "wspace": 0.06}
+    head_in = 1.65  # title, the two legends and the column labels, above the rows
+    figsize = figsize or (PAPER_WIDTH_IN + 1.5, max(4.0, 0.16 * n + head_in + 0.3))
+    height = figsize[1]
+    fig, (ax, ax_out) = plt.subplots(
+        1, 2, figsize=figsize, gridspec_kw={"width_ratios": [7, 0.6], "wspace": 0.04}
     )
+    fig.subplots_adjust(top=1 - head_in / height, bottom=0.15 / height, left=0.36, right=0.98)
     cond = data[[c for c in CONDITIONS if c in data]]
-    sns.heatmap(cond, ax=ax, cmap=SEQUENTIAL_CMAP, vmin=0, vmax=1, linewidths=0.3, linecolor="white",
-                cbar_ax=ax_bar, cbar_kws={"label": "condition score (0 absent – 1 fully present)"})
+    # four ordered levels: four discrete colours (light = absent, dark = fully present)
+    colours = list(CONDITION_SCORE_COLORS)
+    bounds = [-0.5] + [float(b) for b in np.convolve(CONDITION_SCORES, [0.5, 0.5], "valid")] + [1.5]
+    sns.heatmap(cond, ax=ax, cmap=ListedColormap(colours), norm=BoundaryNorm(bounds, len(colours)),
+                linewidths=0.4, linecolor="white", cbar=False)
     missing = cond.isna().to_numpy()
     for i, j in zip(*np.nonzero(missing), strict=True):
-        ax.text(j + 0.5, i + 0.5, "–", ha="center", va="center", fontsize=6, color="0.4")
-    ax.set_xticklabels([CONDITION_LABELS[c] for c in cond.columns], rotation=40, ha="right")
-    labels = [s if len(s) <= max_label else s[: max_label - 1] + "…" for s in data.index]
+        ax.add_patch(plt.Rectangle((j, i), 1, 1, facecolor="white", edgecolor="0.55", hatch="////",
+                                   lw=0.0))
+    ax.set_xticklabels([textwrap.fill(CONDITION_LABELS[c], 13, break_long_words=False)
+                        for c in cond.columns], rotation=0, fontsize=6)
+    ax.xaxis.tick_top()
+    labels = [_shorten(s, max_label) for s in data.index]
     ax.set_yticks(np.arange(n) + 0.5)
     ax.set_yticklabels(labels, fontsize=5.5)
-    ax.set_ylabel("case (dyad: arrangement, year), ordered by outcome")
-    ax.set_xlabel("supporting condition")
-    colours = [OUTCOME_COLORS[int(t)] for t in data["transformation"]]
-    ax_out.barh(np.arange(n) + 0.5, 1, height=1.0, color=colours)
+    ax.set_ylabel("case (dyad: arrangement, year), ordered by outcome, then by year")
+    ax.set_xlabel("")
+    ax.tick_params(axis="both", length=0)
+    out_colours = [OUTCOME_COLORS[int(t)] for t in data["transformation"]]
+    ax_out.barh(np.arange(n) + 0.5, 1, height=1.0, color=out_colours)
     ax_out.set_ylim(ax.get_ylim())  # same (inverted) row order as the heatmap
     ax_out.set_yticks([])
     ax_out.set_xlim(0, 1)
     ax_out.set_xticks([0.5])
-    ax_out.set_xticklabels(["outcome"], rotation=40, ha="right")
+    ax_out.set_xticklabels(["outcome"], fontsize=6.5)
+    ax_out.xaxis.tick_top()
+    ax_out.tick_params(axis="x", length=0)
     ax_out.grid(False)
-    handles = [plt.Rectangle((0, 0), 1, 1, color=OUTCOME_COLORS[k]) for k in OUTCOME_LABELS]
-    fig.legend(handles, list(OUTCOME_LABELS.values()), loc="lower center", ncol=2, fontsize=7,
-               title="transformation", bbox_to_anchor=(0.5, -0.02 - 1.0 / max(n, 10)))
-    fig.suptitle("Supporting conditions by case", y=1.0)
+    score_handles = [plt.Rectangle((0, 0), 1, 1, facecolor=c, edgecolor="0.7", lw=0.4) for c in colours]
+    score_labels = [f"{SCORE_WORDS.get(v, '')} ({v:g})".strip() for v in CONDITION_SCORES]
+    if missing.any():
+        score_handles.append(plt.Rectangle((0, 0), 1, 1, facecolor="white", edgecolor="0.55",
+                                           hatch="////", lw=0.4))
+        score_labels.append("missing score")
+    out_handles = [plt.Rectangle((0, 0), 1, 1, color=OUTCOME_COLORS[k]) for k in OUTCOME_LABELS]
+    legend_top = 1 - 0.32 / height
+    fig.legend(score_handles, score_labels, loc="upper left", ncol=len(score_handles), fontsize=6.5,
+               title="condition score (cells)", title_fontsize=7, bbox_to_anchor=(0.02, legend_top),
+               frameon=False, handlelength=1.2, columnspacing=1.0, alignment="left")
+    fig.legend(out_handles, list(OUTCOME_LABELS.values()), loc="upper left", ncol=len(out_handles),
+               fontsize=6.5, title="transformation outcome (right-hand strip)", title_fontsize=7,
+               bbox_to_anchor=(0.02, legend_top - 0.42 / height), frameon=False, handlelength=1.2,
+               columnspacing=1.0, alignment="left")
+    fig.suptitle("Supporting conditions by case", y=1 - 0.05 / height, va="top")
     return fig
+
+
+SCORE_WORDS = {0.0: "absent", 0.33: "weakly present", 0.67: "mostly present", 1.0: "fully present"}
+"""Words for the four condition scores (the codebook's scale), for the heatmap legend."""
+
+
+def _shorten(text: str, width: int) -> str:
+    """``text`` cut at a word boundary to at most ``width`` characters (with an ellipsis).
+
+    A trailing year in parentheses, as in case labels ``"dyad: arrangement (1975)"``, is kept.
+    """
+    if len(text) <= width:
+        return text
+    match = re.fullmatch(r"(.*\S)\s*(\(\d{4}\))", text)
+    if match:
+        head, year = match.groups()
+        return f"{_words(head, width - len(year) - 1)} {year}"
+    return _words(text, width)
+
+
+def _words(text: str, width: int) -> str:
+    short = textwrap.shorten(text, width, placeholder=" …")
+    return short if short != "…" else text[: width - 1] + "…"  # one word longer than the width
 
 
 def timeline_data(wide: pd.DataFrame) -> pd.DataFrame:
@@ -126,7 +183,8 @@ def plot_timeline(wide: pd.DataFrame, *, figsize=None) -> plt.Figure:
                 color=OUTCOME_COLORS[row.outcome], lw=3, solid_capstyle="butt")
         ax.plot(row.year_signed, yi, "o", color=OUTCOME_COLORS[row.outcome], ms=3.5)
     ax.set_yticks(y)
-    ax.set_yticklabels([f"{r.arrangement_name[:45]} ({r.year_signed})" for r in data.itertuples()], fontsize=5)
+    ax.set_yticklabels([f"{_shorten(r.arrangement_name, 48)} ({r.year_signed})" for r in data.itertuples()],
+                       fontsize=5)
     boundaries = data.groupby("region_order", sort=True).size().cumsum().to_numpy()
     for b in boundaries[:-1]:
         ax.axhline(n - b - 0.5, color="0.3", lw=0.6)
@@ -142,5 +200,6 @@ def plot_timeline(wide: pd.DataFrame, *, figsize=None) -> plt.Figure:
     ax.legend(handles, list(OUTCOME_LABELS.values()), title="best outcome among its cases",
               fontsize=6, title_fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.045),
               ncol=2, frameon=False)
-    ax.set_title("Confidence-building arrangements by region, 1963–2024")
+    ax.set_title(f"Confidence-building arrangements by region, {int(data['year_signed'].min())}–"
+                 f"{int(data['end'].max())}")
     return fig

@@ -70,6 +70,7 @@ def plot_forest(
     terms: Sequence[str] | None = None,
     labels: Mapping[str, str] | None = None,
     xlabel: str = "coefficient (log-odds scale)",
+    title: str | None = None,
     figsize: tuple[float, float] | None = None,
 ) -> plt.Figure:
     """Forest plot: each term's estimate and interval, one colour per model.
@@ -84,6 +85,9 @@ def plot_forest(
         See :func:`forest_data`.
     xlabel : str
         Label of the effect axis.
+    title : str, optional
+        Figure title. Default: "Effects across models" for several models, "Effects:
+        <name>" for one named model, "Effects" for one unnamed model.
     figsize : tuple, optional
         Default: paper width, height growing with the number of terms.
 
@@ -96,7 +100,7 @@ def plot_forest(
     models = list(dict.fromkeys(data["model"]))
     colours = dict(zip(models, palette(len(models)), strict=True))
     n_rows = int(data["y"].max()) + 1
-    figsize = figsize or (PAPER_WIDTH_IN, max(2.5, 0.45 * n_rows * max(1, len(models) / 2) + 1.2))
+    figsize = figsize or (PAPER_WIDTH_IN, max(2.5, 0.36 * n_rows * max(1, len(models) / 2) + 1.4))
     fig, ax = plt.subplots(figsize=figsize)
     width = 0.7
     offsets = (np.arange(len(models)) - (len(models) - 1) / 2) * (width / max(len(models), 1))
@@ -108,7 +112,7 @@ def plot_forest(
         y = d["y"].to_numpy() + off
         ax.hlines(y, d["lower"], d["upper"], color=colours[model], lw=1.6)
         ax.plot(d["estimate"], y, MARKERS.get(method, "D"), color=colours[model], ms=5,
-                label=f"{model} ({kind})")
+                label=f"{model}: {kind}")
     ax.axvline(0, color="0.3", lw=0.8, ls="--")
     row_labels = data.drop_duplicates("y").sort_values("y")["label"].tolist()
     ax.set_yticks(np.arange(n_rows))
@@ -116,7 +120,16 @@ def plot_forest(
     ax.set_ylim(n_rows - 0.5, -0.5)
     ax.set_xlabel(xlabel)
     ax.set_ylabel("")
-    ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.01), ncol=1 if len(models) > 2 else len(models),
-              fontsize=7, frameon=False, borderaxespad=0.2)
-    finish(fig, title="Effects across models")
+    # one entry per line: long model names never push the legend past the plot
+    ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.01), ncol=1, fontsize=7, frameon=False,
+              borderaxespad=0.2)
+    finish(fig, title=title or forest_title(models))
     return fig
+
+
+def forest_title(models: Sequence[str]) -> str:
+    """Default title of a forest plot: "Effects across models" only when there are several."""
+    if len(models) > 1:
+        return "Effects across models"
+    name = models[0] if models else ""
+    return "Effects" if not name or name == "(1)" else f"Effects: {name}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -10,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from ..tables.labels import LEVEL_LABELS, group_label, variable_label
-from .common import finish, interval
+from .common import interval
 from .style import PAPER_WIDTH_IN, apply_style
 
 __all__ = ["group_effects_data", "plot_group_effects"]
@@ -143,7 +144,8 @@ def plot_group_effects(
         shown.append((g, c, d.sort_values("estimate"), total))
     heights = [max(1.2, 0.14 * len(d) + 0.6) for _g, _c, d, _t in shown]
     figsize = figsize or (PAPER_WIDTH_IN * 0.8, sum(heights) + 0.6)
-    fig, axes = plt.subplots(len(shown), 1, figsize=figsize, squeeze=False,
+    # constrained layout keeps the figure title clear of the first panel's title
+    fig, axes = plt.subplots(len(shown), 1, figsize=figsize, squeeze=False, layout="constrained",
                              gridspec_kw={"height_ratios": heights})
     for ax, (g, c, d, total) in zip(axes[:, 0], shown, strict=True):
         y = np.arange(len(d))
@@ -154,7 +156,7 @@ def plot_group_effects(
         ax.axvline(0, color="0.3", lw=0.8, ls="--")
         ax.set_yticks(y)
         fs = 7 if len(d) <= 20 else 5.5 if len(d) <= 40 else 4.5
-        ax.set_yticklabels([s if len(s) <= 40 else s[:39] + "…" for s in d["level_label"]], fontsize=fs)
+        ax.set_yticklabels([_fit_label(s, 44) for s in d["level_label"]], fontsize=fs)
         ax.set_ylim(-0.7, len(d) - 0.3)
         what = "intercepts" if c == "Intercept" else f"slopes of {variable_label(c)}"
         title = f"{group_label(g)}: varying {what}"
@@ -162,5 +164,10 @@ def plot_group_effects(
             title += f" (the {len(d)} largest of {total})"
         ax.set_title(title, fontsize=8, loc="left")
         ax.set_xlabel(f"deviation from population value (logit scale), {100 * prob:g}% interval")
-    finish(fig, title="Group-level effects")
+    fig.suptitle("Group-level effects")
     return fig
+
+
+def _fit_label(text: str, width: int) -> str:
+    """A level label no longer than ``width``, cut at a word boundary (never mid-word)."""
+    return text if len(text) <= width else textwrap.shorten(text, width, placeholder=" …")

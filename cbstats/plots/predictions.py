@@ -144,7 +144,7 @@ def plot_condition_effect(
     ncols = max(1, min(ncols, len(conds)))
     nrows = int(np.ceil(len(conds) / ncols))
     width = PAPER_WIDTH_IN if ncols > 1 else PAPER_WIDTH_IN * 0.7
-    figsize = figsize or (width, 2.9 * nrows + 0.8)
+    figsize = figsize or (width, 2.5 * nrows + 0.6)
     fig, axes = plt.subplots(nrows, ncols, figsize=figsize, sharey=True, squeeze=False)
     cats = list(dict.fromkeys(d["category"]))
     colours = category_colours(cats)
@@ -160,13 +160,20 @@ def plot_condition_effect(
         ax.set_xticks(sorted(sub["level"].unique()))
     for ax in axes[:, 0]:
         ax.set_ylabel("predicted probability")
-    for ax in list(axes.flat)[len(conds):]:
+    spare = list(axes.flat)[len(conds):]
+    for ax in spare:
         ax.set_visible(False)
     handles, names = axes.flat[0].get_legend_handles_labels()
     response = response_name(result) or "outcome"
-    fig.legend(handles, names, loc="lower center", ncol=min(len(cats), 4), fontsize=7,
-               title=f"{response} level ({100 * prob:g}% interval shaded)", title_fontsize=7,
-               bbox_to_anchor=(0.5, 0.0))
+    title = f"{response} level ({100 * prob:g}% interval shaded)"
     finish(fig, title="Predicted outcome by condition (others at observed values)")
-    fig.subplots_adjust(bottom=0.12 + 0.1 / nrows + 0.05 * (len(cats) > 4))
+    if spare:  # the legend fills the first empty panel instead of a band below the figure
+        spare[0].set_visible(True)
+        spare[0].axis("off")
+        spare[0].legend(handles, names, loc="center", fontsize=7, title=title, title_fontsize=7,
+                        frameon=False)
+    else:
+        fig.legend(handles, names, loc="lower center", ncol=min(len(cats), 4), fontsize=7, title=title,
+                   title_fontsize=7, bbox_to_anchor=(0.5, 0.0))
+        fig.subplots_adjust(bottom=0.12 + 0.1 / nrows + 0.05 * (len(cats) > 4))
     return fig

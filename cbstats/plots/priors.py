@@ -214,22 +214,31 @@ def plot_prior_posterior(
     names = list(dict.fromkeys(data["parameter"]))
     ncols = max(1, min(ncols, len(names)))
     nrows = int(np.ceil(len(names) / ncols))
-    figsize = figsize or (PAPER_WIDTH_IN, 2.1 * nrows + 0.7)
+    figsize = figsize or (PAPER_WIDTH_IN, 2.2 * nrows + 1.2)
     fig, axes = plt.subplots(nrows, ncols, figsize=figsize, squeeze=False)
     for ax, name in zip(axes.flat, names, strict=False):
         d = data[data["parameter"] == name]
         pr, po = d[d["distribution"] == "prior"], d[d["distribution"] == "posterior"]
         ax.fill_between(po["x"], po["density"], color="#0072B2", alpha=0.35, lw=0)
         ax.plot(po["x"], po["density"], color="#0072B2", lw=1.4, label="posterior")
-        ax.plot(pr["x"], pr["density"], color="#D55E00", lw=1.4, ls="--",
-                label=f"prior: {d['prior'].iloc[0]}")
+        ax.plot(pr["x"], pr["density"], color="#D55E00", lw=1.4, ls="--", label="prior")
         label = d["label"].iloc[0]
-        ax.set_title(textwrap.fill(label, 34, break_long_words=False), fontsize=7)
-        ax.set_xlabel("value (logit scale)" if not name.startswith("simplex[") else "share of the effect")
-        ax.set_ylabel("density")
+        # the parameter, then its prior (one legend for the figure says which line is which)
+        ax.set_title(f"{textwrap.fill(label, 34, break_long_words=False)}\nprior {d['prior'].iloc[0]}",
+                     fontsize=7)
+        ax.set_xlabel("value (logit scale)" if not name.startswith("simplex[") else "share of the effect",
+                      fontsize=7)
+        ax.set_ylabel("density", fontsize=7)
         ax.set_yticks([])
-        ax.legend(fontsize=5.5, loc="upper right")
+        ax.tick_params(axis="x", labelsize=6.5)
     for ax in list(axes.flat)[len(names):]:
         ax.set_visible(False)
-    finish(fig, title="Prior and posterior")
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    height = figsize[1]
+    finish(fig)
+    fig.suptitle("Prior and posterior", y=1.0 - 0.05 / height, va="top")
+    fig.legend(handles, ["posterior (kernel density of the draws)", "prior (stated under each title)"],
+               loc="upper center", bbox_to_anchor=(0.5, 1.0 - 0.36 / height), ncol=2, fontsize=7,
+               frameon=False)
+    fig.subplots_adjust(top=1.0 - 1.15 / height)
     return fig

@@ -14,6 +14,10 @@ OUTCOME_COLORS = {0: "#D55E00", 1: "#E69F00", 2: "#56B4E9", 3: "#009E73"}
 
 SEQUENTIAL_CMAP = "cividis"  # perceptually uniform and colour-blind safe
 
+# The four condition scores 0, 0.33, 0.67, 1 as four discrete colours: ColorBrewer "Blues"
+# (single hue, light = absent to dark = fully present; colour-blind safe and legible in grey).
+CONDITION_SCORE_COLORS = ("#eff3ff", "#9ecae1", "#4292c6", "#08306b")
+
 PAPER_WIDTH_IN = 6.5  # text width of a US-letter / A4 article page
 
 
