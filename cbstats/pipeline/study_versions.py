@@ -62,16 +62,38 @@ def versions(ctx: RunContext) -> None:
     root = Path(ctx.data.source)
     if (root / "reliability" / "second_coding").is_dir():
         rel = ctx.data.reliability()
-        ctx.write_table("reliability_agreement", rel.agreement)
-        ctx.write_table("reliability_confusion", rel.confusion)
+        a = rel.agreement.set_index("variable")
+        if "transformation" in a.index:
+            ctx.add_finding(
+                f"Intercoder reliability (blind second coding): Krippendorff's alpha "
+                f"{a.loc['transformation', 'alpha']:.2f} for the outcome level"
+                + (f", {a.loc['conditions (pooled)', 'alpha']:.2f} for the sampled condition scores"
+                   if "conditions (pooled)" in a.index else "") + ".")
+        ctx.write_table(
+            "reliability_agreement", rel.agreement, title="Intercoder reliability of the coding",
+            caption=(f"Blind second coding against the first coding of v{rel.first_coding_version}: "
+                     "Krippendorff's alpha (ordinal for scores and outcome levels, nominal for binary "
+                     "features and measure types, interval for years) with a 95% percentile bootstrap "
+                     "interval over units, and percentage agreement."))
+        ctx.write_table(
+            "reliability_confusion", rel.confusion, title="First against second coding, by confidence",
+            caption="Counts of each (first, second) pair of values, by the first coder's confidence.",
+            link_only=True)
         if rel.adjudication is not None:
             basis = (rel.adjudication.groupby(["variable", "resolution_basis"]).size()
                      .unstack(fill_value=0).reset_index())
-            ctx.write_table("reliability_adjudication_summary", basis)
+            ctx.write_table("reliability_adjudication_summary", basis,
+                            title="Adjudication of the disagreements",
+                            caption=("Number of disagreements per variable resolved in favour of the "
+                                     "first coding, the second coding, or neither."))
     if (root / "frame.csv").is_file():
         ctx.write_table("sampling_frame_coverage",
                         coverage_table(pd.read_csv(root / "frame.csv", dtype=str,
-                                                   keep_default_na=False)))
+                                                   keep_default_na=False)),
+                        title="Coverage of the sampling frame",
+                        caption=("Share of the instruments of the sampling frame (frame.csv) that are in "
+                                 "the dataset, by region, by kind (concluded or failed negotiation) and "
+                                 "overall."))
     _, current, _ = main_fits(ctx)
     releases = cbm_versions()
     fits = {}
@@ -87,4 +109,18 @@ def versions(ctx: RunContext) -> None:
         fits[f"v{ctx.data.version}, concluded only"] = get_fit(
             ctx, "bayes_ordinal_concluded_only", MAIN_ORDINAL, "cumulative", concluded,
             save=False, purpose="secondary")
-    ctx.write_table("versions_coefficients_ordinal", coefficients_across(fits))
+    table = coefficients_across(fits)
+    shifts = [c for c in table.columns if c.startswith("shift")]
+    if shifts:
+        b = table[table["param_class"] == "b"]
+        largest = b.loc[b[shifts[0]].abs().idxmax()]
+        ctx.add_finding(f"Across dataset releases ({shifts[0][7:-1]}), the largest shift of a "
+                        f"population coefficient of the main ordinal model is "
+                        f"{largest[shifts[0]]:+.2f} for {largest['term']}.", model="bayes_ordinal")
+    ctx.write_table(
+        "versions_coefficients_ordinal", table,
+        title="Main ordinal model across dataset releases",
+        caption=("Posterior means and 95% intervals of the population coefficients and cutpoints of "
+                 "the main ordinal model fitted to " + ", ".join(fits) + " (complete cases of each); "
+                 "shifts are differences of posterior means from the first column."),
+        model="bayes_ordinal")
