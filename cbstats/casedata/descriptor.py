@@ -202,6 +202,12 @@ def descriptor_problems(descriptor: Any, text: str, reference: PackageSpec | Non
     return problems
 
 
+# Fields added to the CBM layout after its first release: packages without them (CBM-T 1.0.0,
+# users' packages in the 1.0 layout) are still read; views treat a missing ``status`` as
+# "concluded".
+ADDED_AFTER_1_0 = {"arrangements": ("status",)}
+
+
 def _layout_problems(resources: list, names: dict[str, list[str]], text: str,
                      reference: PackageSpec, file: str) -> list[Problem]:
     """The tables, fields and types the CBM layout needs are declared."""
@@ -216,7 +222,8 @@ def _layout_problems(resources: list, names: dict[str, list[str]], text: str,
         if ref is None:
             continue
         line = _resource_line(text, name)
-        absent = [f for f in ref.column_names if f not in fields]
+        absent = [f for f in ref.column_names
+                  if f not in fields and f not in ADDED_AFTER_1_0.get(name, ())]
         if absent:
             other = [f for f in fields if f not in ref.column_names]
             problems.append(Problem(file, line, f"{name}.schema.fields", ", ".join(other) or None,

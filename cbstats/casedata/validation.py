@@ -234,10 +234,11 @@ def check_conditions(tables: dict[str, pd.DataFrame], spec: PackageSpec,
     return problems
 
 
-def check_failed_negotiations(tables: dict[str, pd.DataFrame], spec: PackageSpec) -> list[Problem]:
+def check_failed_negotiations(tables: dict[str, pd.DataFrame], spec: PackageSpec,
+                              incomplete: frozenset[str] = frozenset()) -> list[Problem]:
     """A negotiation that produced no arrangement has no entry into force, body, measures or change."""
     arr = tables.get("arrangements")
-    if arr is None or "status" not in arr:
+    if arr is None or "status" not in arr or "arrangements" in incomplete:
         return []
     file = spec.tables["arrangements"].path
     problems = []
@@ -253,13 +254,13 @@ def check_failed_negotiations(tables: dict[str, pd.DataFrame], spec: PackageSpec
         if not _is_missing(body) and body != 0:
             problems.append(Problem(file, line, "standing_body", str(body),
                                     "0 for a negotiation that produced no arrangement"))
-    if "measures" in tables and failed:
+    if "measures" in tables and "measures" not in incomplete and failed:
         m_file = spec.tables["measures"].path
         for line, (aid,) in _rows(tables["measures"], ["arrangement_id"]):
             if aid in failed:
                 problems.append(Problem(m_file, line, "arrangement_id", aid,
                                         "no measures for a negotiation that produced no arrangement"))
-    if "cases" in tables and failed:
+    if "cases" in tables and "cases" not in incomplete and failed:
         c_file = spec.tables["cases"].path
         for line, (aid, outcome) in _rows(tables["cases"], ["arrangement_id", "transformation"]):
             if aid in failed and not _is_missing(outcome) and outcome != 0:
