@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
@@ -109,6 +110,7 @@ def output_folder_problem(out: str | Path) -> str | None:
     for parent in out.parents:
         if parent.exists() and not parent.is_dir():
             return f"--out {out}: {parent} is a file, so the folder cannot be created there"
+    created = [p for p in (out, *out.parents) if not p.exists()]
     try:
         out.mkdir(parents=True, exist_ok=True)
         fd, probe = tempfile.mkstemp(prefix=".cbstats-write-test.", dir=out)
@@ -117,4 +119,8 @@ def output_folder_problem(out: str | Path) -> str | None:
     except OSError as err:
         reason = err.strerror or type(err).__name__
         return f"--out {out} is not a folder cbstats can write to ({reason}); expected a writable folder"
+    finally:
+        for folder in created:  # deepest first: leave nothing behind when the run stops early
+            with contextlib.suppress(OSError):
+                folder.rmdir()
     return None
