@@ -23,6 +23,7 @@ _LAZY = {
     "load_cbm": "cbstats.casedata",
     "read_case_package": "cbstats.casedata",
     "read_case_table": "cbstats.casedata",
+    "ordered": "cbstats.ordinal",
     # Bayesian models
     "fit": "cbstats.models",
     "sample_prior_predictive": "cbstats.models",

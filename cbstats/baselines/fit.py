@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .._warn import warn_user
 from .design import BaselineDesign, baseline_design
 from .separation import SeparationReport, check_binary_separation, check_ordinal_separation
 
@@ -130,7 +131,7 @@ def _handle_separation(report: SeparationReport, on_separation: str, notes: list
     if on_separation == "raise":
         raise SeparationError(report)
     for m in report.messages:
-        warnings.warn(m, stacklevel=3)
+        warn_user(m, UserWarning)
         notes.append(m)
 
 

@@ -18,6 +18,7 @@ from .errors import CaseDataError, Problem
 from .rawcsv import read_raw_csv
 from .schema import CONDITION_SCORES, CONDITIONS, FieldSpec, load_descriptor, parse_descriptor
 from .validation import validate_tables
+from .views import condition_scores
 
 
 def _spec_for(folder: Path) -> tuple[dict, list[Problem]]:
@@ -126,7 +127,8 @@ def read_case_table(
     """Read a single wide table of cases (one row per case) from CSV or Excel.
 
     For users who keep their data as one spreadsheet. Columns named after the
-    seven conditions must hold scores in {0, 0.33, 0.67, 1} (blank = missing);
+    seven conditions must hold scores in {0, 0.33, 0.67, 1} (blank = missing)
+    and are delivered as ordered categoricals with these four levels;
     columns listed in ``numeric`` must be numbers; ``id_column`` must be unique.
 
     Parameters
@@ -206,4 +208,5 @@ def read_case_table(
     for name, spec in specs.items():
         if spec.type == "number":
             frame[name] = pd.to_numeric(frame[name]).astype("float64")
+    frame = condition_scores(frame)  # conditions: ordered categoricals on the codebook's scale
     return CaseData({"cases_wide": frame}, source=str(file), files={"cases_wide": file})
