@@ -11,6 +11,7 @@ import pandas as pd
 import pymc as pm
 
 from .. import versions
+from .checks import check_inputs
 from .design import Design, build_design
 from .families import build_model, get_family
 from .formula import parse_formula
@@ -52,6 +53,7 @@ def prepare(
     """
     get_family(family)
     spec = parse_formula(formula)
+    check_inputs(spec, data, family, priors, id_col=id_col, missing=missing)  # all problems at once
     design = build_design(spec, data, family, id_col=id_col, missing=missing,
                           warn_stacklevel=4)  # build_design, prepare, fit, the user
     resolved = resolve_priors(design, priors)

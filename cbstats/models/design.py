@@ -9,7 +9,6 @@ centring), so ``predict(newdata)`` is consistent with the fit.
 from __future__ import annotations
 
 import re
-import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +16,9 @@ import formulae
 import numpy as np
 import pandas as pd
 
+from .._warn import warn_user
 from .formula import FormulaSpec, GroupTerm, MonoTerm
+from .scales import encode_levels, mo_levels
 
 __all__ = [
     "Design",
@@ -29,9 +30,6 @@ __all__ = [
     "build_design",
     "used_columns",
 ]
-
-_CBM_GRID = np.array([0.0, 1 / 3, 2 / 3, 1.0])
-
 
 class WeakIdentificationWarning(UserWarning):
     """Part of the model is informed by its prior (almost) only, given these data."""
@@ -73,7 +71,7 @@ class MonoDesign:
         return len(self.levels) - 1
 
     def encode(self, values: pd.Series) -> np.ndarray:
-        return _encode_ordinal(values, self.levels, self.term.var)
+        return encode_levels(values, self.levels, self.term.var)
 
     def step_matrix(self) -> np.ndarray:
         """``(N, D)`` indicators ``M[i, j] = 1`` if row ``i`` is above step ``j``.
@@ -205,6 +203,18 @@ def _check_columns(data: pd.DataFrame, cols: list[str]) -> None:
         )
 
 
+def _dropped_message(df: pd.DataFrame, keep: np.ndarray, id_col: str | None) -> str:
+    """``dropped N of M rows ...`` naming the dropped case ids (or index labels) and columns."""
+    gone = df.loc[~keep]
+    ids = gone[id_col] if id_col is not None and id_col in gone else gone.index.to_series()
+    shown = ", ".join(map(str, ids.to_numpy()[:20])) + (" ..." if len(ids) > 20 else "")
+    per_col = gone.isna().sum()
+    cols = ", ".join(f"{c} ({int(n)})" for c, n in per_col[per_col > 0].items())
+    what = "case ids" if id_col is not None and id_col in gone else "rows"
+    return (f"dropped {len(gone)} of {len(df)} rows with missing values in the model's columns "
+            f"[{cols}]: {what} {shown}")
+
+
 def _check_missing(data: pd.DataFrame, cols: list[str]) -> None:
     problems = []
     for c in cols:
@@ -233,8 +243,6 @@ def _ordinal_levels(values: pd.Series) -> list:
     v = values.to_numpy(dtype=float)
     if np.all(v == np.round(v)):
         return list(range(int(v.min()), int(v.max()) + 1))
-    if np.all(np.min(np.abs(v[:, None] - _CBM_GRID[None, :]), axis=1) < 0.011):
-        return [0.0, 0.33, 0.67, 1.0]
     return sorted(np.unique(v).tolist())
 
 
@@ -289,8 +297,7 @@ def _encode_ordinal(values: pd.Series, levels: list, name: str) -> np.ndarray:
     lv = np.asarray(levels, dtype=float)
     d = np.abs(v[:, None] - lv[None, :])
     idx = d.argmin(axis=1)
-    tol = 0.011 if len(lv) == 4 and np.allclose(lv, [0, 0.33, 0.67, 1]) else 1e-9
-    bad = d[np.arange(len(v)), idx] > tol
+    bad = d[np.arange(len(v)), idx] > 1e-9
     if bad.any():
         raise ValueError(
             f"column {name!r}: values {sorted(set(v[bad].tolist()))} are not among the "
@@ -432,11 +439,7 @@ def build_design(
         keep = ~df.isna().any(axis=1).to_numpy()
         n_dropped = int((~keep).sum())
         if n_dropped:
-            warnings.warn(
-                f"dropped {n_dropped} of {len(df)} rows with missing values in the model's columns",
-                UserWarning,
-                stacklevel=3,
-            )
+            warn_user(_dropped_message(df, keep, id_col), UserWarning)
             df = df.loc[keep]
     _check_missing(df, cols)
     if len(df) == 0:
@@ -465,10 +468,10 @@ def build_design(
     mono: list[MonoDesign] = []
     weak: list[tuple[type[WeakIdentificationWarning], str | None]] = []
     for m in spec.mono:
-        levels = _ordinal_levels(df[m.var])
+        levels = mo_levels(df[m.var], m.var)
         if len(levels) < 2:
-            raise ValueError(f"mo({m.var}) needs at least 2 ordered levels")
-        mono.append(MonoDesign(m, levels, _encode_ordinal(df[m.var], levels, m.var)))
+            raise ValueError(f"mo({m.var}) needs at least 2 ordered levels, got {levels}")
+        mono.append(MonoDesign(m, levels, encode_levels(df[m.var], levels, m.var)))
         weak.append((UnobservedLevelWarning, _unobserved_levels_message(mono[-1])))
     groups = []
     for g in spec.groups:
@@ -479,7 +482,7 @@ def build_design(
             weak.append((ObservationLevelEffectWarning, _observation_level_message(groups[-1])))
     weak = [(category, message) for category, message in weak if message]
     for category, message in weak if warn_stacklevel else ():
-        warnings.warn(message, category, stacklevel=warn_stacklevel)
+        warn_user(message, category)  # at the user's line, however deep the call
 
     if id_col is not None:
         ids = df[id_col].to_numpy()

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from .._warn import warn_user
 from .design import Design
 from .terms import coef_dim, safe_name
 
@@ -252,7 +253,7 @@ class BayesResult:
             if strict:
                 raise DiagnosticsError(msg)
             if warn:
-                warnings.warn(msg, UserWarning, stacklevel=2)
+                warn_user(msg, UserWarning)
         return table
 
     # ------------------------------------------------------------ prediction
@@ -262,15 +263,14 @@ class BayesResult:
         kind: str = "mean",
         *,
         seed: int | None = None,
+        new_levels: str | None = None,
     ) -> xr.DataArray:
         """Posterior predictions for ``newdata`` (the fitted data if None).
 
         Parameters
         ----------
         newdata
-            DataFrame with the predictor and grouping columns. Group levels not
-            seen in the fit get effects drawn from the population distribution
-            (``Normal(0, sd)``, or the LKJ covariance for correlated slopes).
+            DataFrame with the predictor and grouping columns.
         kind
             ``"mean"``: expected response per draw -- success probability for
             bernoulli/binomial, category probabilities (extra dim
@@ -279,14 +279,25 @@ class BayesResult:
             binomial).
         seed
             Seed for new-level effects and predictive draws.
+        new_levels
+            Group levels of ``newdata`` that the model was not fitted on:
+            None (default) raises a ``ValueError`` naming each with the
+            nearest fitted levels (``"South Asia"`` vs ``"south_asia"`` is a
+            typo, not a new region); ``"sample"`` predicts them as new groups,
+            their effects drawn from the population distribution
+            (``Normal(0, sd)``, or the LKJ covariance for correlated slopes),
+            still warning about levels close to fitted ones. See
+            :mod:`cbstats.models.newlevels`.
 
         Returns
         -------
         xarray.DataArray
             Dims ``(chain, draw, obs[, category])``.
         """
+        from .newlevels import check_new_levels
         from .predict import predict
 
+        check_new_levels(self.design, newdata, new_levels)
         return predict(self, newdata, kind=kind, seed=seed)
 
     def posterior_predictive(self, seed: int | None = None) -> xr.DataArray:

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import os
 import sys
-import warnings
 
 import arviz as az
 import numpy as np
 import pymc as pm
+
+from .._warn import warn_user
 
 __all__ = ["sample_model", "resolve_progressbar", "new_seed"]
 
@@ -156,11 +157,8 @@ def sample_model(
         try:
             idata = _sample_nutpie(*args)
         except Exception as exc:  # noqa: BLE001 - any nutpie failure triggers the fallback
-            warnings.warn(
-                f"nutpie failed ({type(exc).__name__}: {exc}); falling back to PyMC's NUTS",
-                RuntimeWarning,
-                stacklevel=2,
-            )
+            warn_user(f"nutpie failed ({type(exc).__name__}: {exc}); falling back to PyMC's NUTS",
+                      RuntimeWarning)
             used = "pymc"
             idata = _sample_pymc(*args)
     else:
