@@ -33,6 +33,8 @@ class RunContext:
         Diagnostics status of every Bayesian fit (for the manifest).
     notes : list of str
         Notes for the manifest and report (dropped cases, weak identification, LOO).
+    executor : cbstats.refits.Executor or None
+        Where groups of refits run (k-fold, robustness refits); None: in this process.
     """
 
     out: Path
@@ -44,6 +46,7 @@ class RunContext:
     notes: list[str] = field(default_factory=list)
     baselines: dict[str, Any] = field(default_factory=dict)
     bayes: dict[str, Any] = field(default_factory=dict)
+    executor: Any = None
     _fits_by_note: dict[str, tuple[int, list[str]]] = field(default_factory=dict, repr=False)
 
     def add_fit_note(self, message: str, fit: str) -> None:

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .context import RunContext
-from .fitting import KFOLD, fit_settings, get_fit
+from .fitting import KFOLD, fit_settings, get_fit, get_fits
 from .specs import COMPARISON_ORDINAL, CONDITION_TERMS, MAIN_BINARY, MAIN_ORDINAL, PROCESS_TERMS
 
 
@@ -65,21 +65,23 @@ def comparison(ctx: RunContext) -> None:
     data = complete_cases(ctx)
     folds = KFOLD["quick" if ctx.quick else "full"]
     kfold_settings = {k: v for k, v in fit_settings(ctx, "kfold").items() if k != "target_accept"}
-    results = {}
-    for label, formula in COMPARISON_ORDINAL.items():
-        name = "bayes_ordinal" if formula == MAIN_ORDINAL else "cmp_" + "_".join(
-            w for w in label.replace(",", "").replace("(", "").replace(")", "").split() if w != "+")
-        results[label] = get_fit(ctx, name, formula, "cumulative", data, save=False, purpose="secondary")
-    binary = {
-        "binary hierarchical": get_fit(ctx, "bayes_binary", MAIN_BINARY, "bernoulli", data),
-        "binary complete pooling": get_fit(
-            ctx, "cmp_binary_pooled", f"institutionalized ~ {CONDITION_TERMS} + {PROCESS_TERMS}",
-            "bernoulli", data, save=False, purpose="secondary"),
-    }
+    names = {label: "bayes_ordinal" if formula == MAIN_ORDINAL else "cmp_" + "_".join(
+        w for w in label.replace(",", "").replace("(", "").replace(")", "").split() if w != "+")
+        for label, formula in COMPARISON_ORDINAL.items()}
+    pooled = f"institutionalized ~ {CONDITION_TERMS} + {PROCESS_TERMS}"
+    main_fits(ctx)
+    fitted = get_fits(ctx, [*((names[label], formula, "cumulative", data)
+                              for label, formula in COMPARISON_ORDINAL.items()),
+                            ("cmp_binary_pooled", pooled, "bernoulli", data)],
+                      label="comparison models")
+    results = dict(zip(COMPARISON_ORDINAL, fitted, strict=False))
+    binary = {"binary hierarchical": ctx.bayes["bayes_binary"],
+              "binary complete pooling": fitted[-1]}
     for name, group in (("ordinal", results), ("binary", binary)):
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            table = compare(group, folds=folds, seed=ctx.seed, **kfold_settings)
+            table = compare(group, folds=folds, seed=ctx.seed, executor=ctx.executor,
+                            **kfold_settings)
         notes = sorted({str(w.message) for w in caught if "Pareto" in str(w.message)})
         ctx.notes.extend(f"model comparison ({name}): {n}" for n in notes)
         ctx.write_table(f"model_comparison_{name}", table)

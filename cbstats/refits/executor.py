@@ -60,6 +60,8 @@ class Executor:
     """Base class: runs tasks, checkpoints and reports progress. Subclasses submit."""
 
     name = "executor"
+    report: Callable[[str], None] | None = None
+    """If set, called with :meth:`RefitRun.summary` after every run (a line per group of refits)."""
 
     @property
     def n_workers(self) -> int:
@@ -130,8 +132,11 @@ class Executor:
                 self._execute(fn, pending, on_done)
         finally:
             bar.close()
-        return RefitRun(label, [o for o in outcomes if o is not None], time.perf_counter() - t0,
-                        self.name, self.n_workers)
+        run = RefitRun(label, [o for o in outcomes if o is not None], time.perf_counter() - t0,
+                       self.name, self.n_workers)
+        if self.report is not None:
+            self.report(run.summary())
+        return run
 
     def map(self, fn: Callable[[Any], Any], items: Iterable[Any], **options: Any) -> list[Any]:
         """Like :meth:`run` but returns the values in item order.
