@@ -7,7 +7,7 @@ PY      = $(VENV)/bin/python
 OUT    ?= results
 STAMP   = $(VENV)/.installed
 
-.PHONY: install reproduce reproduce-quick test lint bench lock clean
+.PHONY: install reproduce reproduce-quick test lint bench sbc lock clean
 
 install: $(STAMP)
 
@@ -35,6 +35,10 @@ lint: install
 bench: install
 	$(PY) bench/bench_models.py
 	$(PY) bench/bench_geometry.py --nodes 15,40
+
+# Simulation-based calibration of every family on the refit executor (long; not part of CI).
+sbc: install
+	$(PY) bench/bench_sbc.py --out bench/sbc
 
 # Regenerate the lock file from the current environment (after changing pyproject.toml).
 lock:

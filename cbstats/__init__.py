@@ -31,6 +31,8 @@ _LAZY = {
     "load_result": "cbstats.models",
     "BayesResult": "cbstats.models",
     "DiagnosticsError": "cbstats.models",
+    # many refits: simulation-based calibration on the refit executor
+    "sbc": "cbstats.refits.sbc",
     # frequentist baselines
     "fit_baseline": "cbstats.baselines",
 }

@@ -2,7 +2,8 @@
 
 ``get_executor(spec)`` accepts
 
-* an :class:`~cbstats.refits.executor.Executor` (returned as is);
+* an :class:`~cbstats.refits.executor.Executor` (returned as is; so is any
+  other object with a ``map(fn, items)`` method);
 * a ``dask.distributed.Client`` (used, never closed by cbstats);
 * ``"serial"``; ``"local"`` or a positive int (a ``LocalCluster`` with that
   many workers; ``"local"`` uses ``workers`` or one per core);
@@ -87,6 +88,8 @@ def get_executor(
         return spec
     if spec is not None and type(spec).__name__ == "Client" and hasattr(spec, "submit"):
         return DaskExecutor(spec, owned=False)
+    if spec is not None and not isinstance(spec, str | int) and callable(getattr(spec, "map", None)):
+        return spec  # any other object with map(fn, items), e.g. a concurrent.futures executor
     if workers is not None:
         workers = parse_workers(workers, "workers")
     if spec is None:
@@ -120,8 +123,7 @@ def executor_scope(spec: Any = None, **options: Any) -> Iterator[Executor]:
 
     An Executor or Client passed in is left running (it belongs to the caller).
     """
-    owned = not isinstance(spec, Executor) and not (
-        spec is not None and type(spec).__name__ == "Client")
+    owned = spec is None or isinstance(spec, str | int)
     ex = get_executor(spec, **options)
     try:
         yield ex
