@@ -11,8 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from ..casedata import CaseDataError, load_cbm, read_case_package
-from ..refits import check_writable
-from ..refits.config import executor_scope
 from . import provenance
 from .analyses import ANALYSES, get_analysis
 from .context import RunContext
@@ -72,6 +70,9 @@ def reproduce(
     started = provenance.now_utc()
     t0 = time.perf_counter()
     selected = [get_analysis(n) for n in only] if only else list(ANALYSES)
+    from ..refits import check_writable
+    from ..refits.config import executor_scope
+
     with ExitStack() as stack:
         try:  # bad settings are reported before any work starts
             check_writable(out)
