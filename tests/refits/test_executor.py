@@ -101,6 +101,7 @@ def test_interrupted_run_resumes_from_checkpoints_with_identical_output(tmp_path
 
 
 def test_bad_settings_fail_before_any_work(tmp_path, monkeypatch):
+    monkeypatch.delenv(ENV_SCHEDULER, raising=False)
     for bad in (0, -2, "two", 1.5):
         with pytest.raises(ValueError, match="workers must be a positive integer"):
             get_executor(workers=bad)
