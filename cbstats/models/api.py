@@ -7,12 +7,14 @@ import platform
 from typing import Any
 
 import arviz as az
+import numpy as np
 import pandas as pd
 import pymc as pm
 
 from .. import versions
 from .checks import check_inputs
 from .design import Design, build_design
+from .ess_target import EssTarget
 from .families import build_model, get_family
 from .formula import parse_formula
 from .priors import resolve_priors
@@ -61,6 +63,20 @@ def prepare(
     return design, resolved, model
 
 
+def min_bulk_ess_fn(design: Design):
+    """``idata -> (min bulk ESS, parameter)`` over the parameters ``diagnostics()`` checks."""
+
+    def ess_fn(idata: az.InferenceData) -> tuple[float, str]:
+        probe = BayesResult(idata=idata, design=design, priors={}, formula="", family=design.family,
+                            seed=0, sampler="", data_hash="", versions={})
+        table = probe.summary(prob=0.9, group_effects=True)
+        i = int(np.nanargmin(table["ess_bulk"].to_numpy())) if len(table) else 0
+        return (float(table["ess_bulk"].iloc[i]), str(table["term"].iloc[i])) if len(table) else (
+            float("inf"), "")
+
+    return ess_fn
+
+
 def fit(
     formula: str,
     data: pd.DataFrame,
@@ -79,6 +95,9 @@ def fit(
     target_accept: float | None = None,
     cores: int | None = None,
     check: bool = True,
+    ess: int | None = None,
+    max_draws: int | None = None,
+    max_time: float | None = None,
 ) -> BayesResult:
     """Fit a Bayesian (hierarchical) regression model.
 
@@ -120,11 +139,22 @@ def fit(
         Passed to the sampler.
     check
         Run :meth:`BayesResult.diagnostics` and warn if a check fails.
+    ess
+        A bulk-ESS target, e.g. 400: after the first ``draws`` per chain,
+        sampling continues in further batches with the adapted step size and
+        mass matrix until every reported parameter (group effects included)
+        reaches it, or a cap is hit; see :mod:`cbstats.models.ess_target`.
+        Recorded in ``idata.sample_stats.attrs`` and as the ``ess_target`` row
+        of :meth:`BayesResult.diagnostics`. None (default): exactly ``draws``.
+    max_draws, max_time
+        Caps of the ESS target: draws per chain (default ``10 * draws``) and
+        seconds of sampling (default none).
 
     Returns
     -------
     BayesResult
     """
+    target = None if ess is None else EssTarget.make(ess, draws, max_draws, max_time)
     design, resolved, model = prepare(
         formula, data, family, priors, id_col=id_col, missing=missing, centered=centered
     )
@@ -143,6 +173,8 @@ def fit(
         target_accept=target_accept,
         initvals=get_family(family).initvals(design),
         cache_key=key,
+        ess=target,
+        ess_fn=None if target is None else min_bulk_ess_fn(design),
     )
     result = BayesResult(
         idata=idata,
@@ -164,6 +196,9 @@ def fit(
             "centered": centered,
             "target_accept": target_accept,
             "n_dropped": design.n_dropped,
+            "ess": ess,
+            "max_draws": None if target is None else target.max_draws,
+            "max_time": max_time,
         },
         priors_input={k: str(v) for k, v in (priors or {}).items()},
     )

@@ -103,7 +103,7 @@ def prior_problems(priors: Mapping[str, Any] | None) -> list[str]:
         try:
             parse_prior(value)
         except (ValueError, TypeError) as err:
-            msg = str(err)
+            msg = re.sub(r"^[a-z_]+ prior: ", "", str(err))  # Prior's own prefix -> the key
             out.append(msg if msg.startswith("prior ") else f"prior {where}: {msg}")
     return out
 

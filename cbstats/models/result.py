@@ -18,6 +18,7 @@ import xarray as xr
 
 from .._warn import warn_user
 from .design import Design
+from .ess_target import diagnostics_row
 from .terms import coef_dim, safe_name
 
 if TYPE_CHECKING:
@@ -195,7 +196,10 @@ class BayesResult:
         """Convergence checks on every reported parameter (group effects included).
 
         Checks: max R-hat <= 1.01, min bulk ESS >= 400, min tail ESS >= 400,
-        zero divergent transitions, E-BFMI >= 0.3 in every chain.
+        zero divergent transitions, E-BFMI >= 0.3 in every chain; for a fit
+        with an ESS target (``fit(..., ess=N)``) also ``ess_target``: the
+        target, the draws per chain and batches it took, and whether a cap
+        was hit.
 
         Parameters
         ----------
@@ -242,6 +246,9 @@ class BayesResult:
             bfmi = np.atleast_1d(az.bfmi(self.idata))
             bad = [f"chain {i}" for i, v in enumerate(bfmi) if not v >= THRESHOLDS["e_bfmi"]]
             add("e_bfmi", f">= {THRESHOLDS['e_bfmi']}", float(np.min(bfmi)), bad, not bad)
+        target_row = diagnostics_row(self.idata)  # fit(..., ess=N): target, batches, caps
+        if target_row is not None:
+            rows.append(target_row)
         table = pd.DataFrame(rows)
         failed = table[~table["passed"]]
         if len(failed):

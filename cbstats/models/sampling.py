@@ -15,6 +15,7 @@ import numpy as np
 import pymc as pm
 
 from .._warn import warn_user
+from .ess_target import EssTarget, sample_nutpie_to_target, sample_pymc_to_target
 
 __all__ = ["sample_model", "resolve_progressbar", "new_seed"]
 
@@ -47,7 +48,8 @@ _CACHE_SIZE = 4
 
 
 def _sample_nutpie(
-    model, draws, tune, chains, seed, progressbar, cores, target_accept, initvals, cache_key
+    model, draws, tune, chains, seed, progressbar, cores, target_accept, initvals, cache_key,
+    ess=None, ess_fn=None,
 ):
     import nutpie
 
@@ -61,6 +63,11 @@ def _sample_nutpie(
     kwargs = {}
     if target_accept is not None:
         kwargs["target_accept"] = target_accept
+    if ess is not None:  # sample on, adaptation kept, until the bulk-ESS target or a cap
+        return sample_nutpie_to_target(
+            compiled, target=ess, draws=draws, ess_fn=ess_fn, clean=_clean, tune=tune,
+            chains=chains, cores=cores, seed=seed, save_warmup=False, progress_bar=progressbar,
+            **kwargs)
     idata = nutpie.sample(
         compiled,
         draws=draws,
@@ -76,8 +83,14 @@ def _sample_nutpie(
 
 
 def _sample_pymc(
-    model, draws, tune, chains, seed, progressbar, cores, target_accept, initvals, cache_key
+    model, draws, tune, chains, seed, progressbar, cores, target_accept, initvals, cache_key,
+    ess=None, ess_fn=None,
 ):
+    if ess is not None:  # PyMC runs cannot be extended: re-run with the projected draws
+        def run(n):
+            return _sample_pymc(model, n, tune, chains, seed, progressbar, cores, target_accept,
+                                initvals, cache_key)
+        return sample_pymc_to_target(run, target=ess, draws=draws, ess_fn=ess_fn)
     kwargs = {}
     if target_accept is not None:
         kwargs["target_accept"] = target_accept
@@ -112,6 +125,8 @@ def sample_model(
     log_likelihood: bool = True,
     initvals: dict | None = None,
     cache_key: tuple | None = None,
+    ess: EssTarget | None = None,
+    ess_fn=None,
 ) -> tuple[az.InferenceData, str]:
     """Sample the posterior of ``model`` and add the pointwise log-likelihood.
 
@@ -140,6 +155,11 @@ def sample_model(
         Hashable identity of the model (formula, data hash, priors, ...). A
         nutpie model compiled under the same key in this process is reused,
         so a repeated ("warm") fit skips compilation.
+    ess, ess_fn
+        A bulk-ESS target (:class:`~cbstats.models.ess_target.EssTarget`) and
+        the function ``idata -> (min bulk ESS, parameter)`` that measures it:
+        sampling continues in batches until the target or a cap is reached
+        (see :mod:`cbstats.models.ess_target`). None: exactly ``draws``.
 
     Returns
     -------
@@ -155,14 +175,14 @@ def sample_model(
     used = sampler
     if sampler == "nutpie":
         try:
-            idata = _sample_nutpie(*args)
+            idata = _sample_nutpie(*args, ess=ess, ess_fn=ess_fn)
         except Exception as exc:  # noqa: BLE001 - any nutpie failure triggers the fallback
             warn_user(f"nutpie failed ({type(exc).__name__}: {exc}); falling back to PyMC's NUTS",
                       RuntimeWarning)
             used = "pymc"
-            idata = _sample_pymc(*args)
+            idata = _sample_pymc(*args, ess=ess, ess_fn=ess_fn)
     else:
-        idata = _sample_pymc(*args)
+        idata = _sample_pymc(*args, ess=ess, ess_fn=ess_fn)
     if log_likelihood:
         pm.compute_log_likelihood(idata, model=model, progressbar=False)
     return idata, used
