@@ -35,6 +35,7 @@ lint: install
 bench: install
 	$(PY) bench/bench_models.py
 	$(PY) bench/bench_geometry.py --nodes 15,40
+	$(PY) bench/bench_ess_target.py
 
 # Simulation-based calibration of every family on the refit executor (long; not part of CI).
 sbc: install
