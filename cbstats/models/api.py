@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import platform
 from typing import Any
 
 import arviz as az
@@ -11,32 +9,19 @@ import numpy as np
 import pandas as pd
 import pymc as pm
 
-from .. import versions
+from .builder import build_model
 from .checks import check_inputs
 from .design import Design, build_design
 from .ess_target import EssTarget
-from .families import build_model, get_family
+from .families import get_family
 from .formula import parse_formula
 from .priors import resolve_priors
+from .provenance import data_hash, package_versions
 from .result import BayesResult
 from .sampling import new_seed, sample_model
 from .terms import safe_name
 
 __all__ = ["fit", "sample_prior_predictive", "data_hash", "package_versions"]
-
-_PACKAGES = ("cbstats", "pymc", "pytensor", "arviz", "nutpie", "numpy", "pandas", "formulae")
-
-
-def data_hash(data: pd.DataFrame) -> str:
-    """SHA-256 of the DataFrame's CSV serialisation (index included)."""
-    return hashlib.sha256(data.to_csv().encode("utf-8")).hexdigest()
-
-
-def package_versions() -> dict[str, str]:
-    """Python and the versions of the packages a fit depends on (stored with the result)."""
-    return {"python": platform.python_version(),
-            **versions.package_versions(_PACKAGES, missing="unknown")}
-
 
 def prepare(
     formula: str,
@@ -230,9 +215,7 @@ def sample_prior_predictive(
     with model:
         idata = pm.sample_prior_predictive(draws=draws, random_seed=seed)
     resp = safe_name(design.spec.response)
-    if family == "cumulative" and resp in idata.prior_predictive:
-        import numpy as np
-
+    if resp in idata.prior_predictive:
         codes = idata.prior_predictive[resp].values
-        idata.prior_predictive[resp].values = np.asarray(design.response_levels)[codes]
+        idata.prior_predictive[resp].values = get_family(family).decode(design, codes)
     return idata

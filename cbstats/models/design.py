@@ -73,14 +73,16 @@ class MonoDesign:
     def encode(self, values: pd.Series) -> np.ndarray:
         return encode_levels(values, self.levels, self.term.var)
 
-    def step_matrix(self) -> np.ndarray:
+    def step_matrix(self, index: np.ndarray | None = None) -> np.ndarray:
         """``(N, D)`` indicators ``M[i, j] = 1`` if row ``i`` is above step ``j``.
 
         The monotonic transform of row ``i`` is ``D * M[i] @ zeta`` for the
         simplex ``zeta`` of step proportions (a cumulative sum written as a
-        constant matrix product, which is cheap to differentiate).
+        constant matrix product, which is cheap to differentiate). ``index``:
+        level indices of other rows (default: the fitted rows).
         """
-        return (np.arange(self.D)[None, :] < self.index[:, None]).astype("float64")
+        index = self.index if index is None else np.asarray(index)
+        return (np.arange(self.D)[None, :] < index[:, None]).astype("float64")
 
 
 @dataclass
@@ -357,42 +359,11 @@ def _z_matrix(data: pd.DataFrame, term: GroupTerm) -> np.ndarray:
 
 
 def _response(spec: FormulaSpec, family: str, data: pd.DataFrame):
-    col = data[spec.response]
-    trials = None
-    levels = None
-    if family == "cumulative":
-        levels = _ordinal_levels(col)
-        if len(levels) < 2:
-            raise ValueError(f"response {spec.response!r} needs at least 2 ordered categories")
-        y = _encode_ordinal(col, levels, spec.response)
-    elif family == "bernoulli":
-        v = col.to_numpy()
-        if pd.api.types.is_bool_dtype(col):
-            y = v.astype(int)
-        else:
-            if not pd.api.types.is_numeric_dtype(col) or not np.isin(v, [0, 1]).all():
-                raise ValueError(f"bernoulli response {spec.response!r} must be 0/1 or boolean")
-            y = v.astype(int)
-    elif family == "binomial":
-        if spec.trials is None:
-            raise ValueError("the binomial family needs 'successes | trials(n) ~ ...'")
-        y = col.to_numpy(dtype=float)
-        trials = data[spec.trials].to_numpy(dtype=float)
-        if (
-            np.any(y != np.round(y))
-            or np.any(trials != np.round(trials))
-            or np.any(y < 0)
-            or np.any(y > trials)
-        ):
-            raise ValueError(
-                f"binomial response {spec.response!r} must be integers in 0..{spec.trials}"
-            )
-        y, trials = y.astype(int), trials.astype(int)
-    else:
-        raise ValueError(f"unknown family {family!r}")
-    if family != "binomial" and spec.trials is not None:
-        raise ValueError(f"trials() is only valid with family='binomial', not {family!r}")
-    return y, trials, levels
+    """Encode the response with the family's rules: ``(y, trials, levels)``."""
+    from .families import get_family
+
+    r = get_family(family).encode_response(spec, data)
+    return r.y, r.trials, r.levels
 
 
 def build_design(
@@ -445,7 +416,11 @@ def build_design(
     if len(df) == 0:
         raise ValueError("no rows left to fit")
 
+    from .families import Response, get_family
+
     y, trials, response_levels = _response(spec, family, df)
+    one_outcome_per_row = get_family(family).one_outcome_per_row(
+        Response(y, trials, response_levels))
     dm = formulae.design_matrices(spec.population, df, na_action="error")
     common = dm.common
     names: list[str] = []
@@ -478,7 +453,7 @@ def build_design(
         levels = _sorted_levels(df, g)
         idx, _ = _group_index(df, g, levels)
         groups.append(GroupDesign(g, levels, idx, _z_matrix(df, g)))
-        if family != "binomial" or np.all(trials == 1):
+        if one_outcome_per_row:
             weak.append((ObservationLevelEffectWarning, _observation_level_message(groups[-1])))
     weak = [(category, message) for category, message in weak if message]
     for category, message in weak if warn_stacklevel else ():

@@ -12,10 +12,10 @@ import pandas as pd
 import xarray as xr
 
 from .._warn import warn_user
-from .api import data_hash
 from .design import build_design
 from .formula import parse_formula
 from .priors import resolve_priors
+from .provenance import data_hash
 from .result import BayesResult
 
 __all__ = ["save_result", "load_result"]

@@ -135,10 +135,11 @@ def _b_scales(design: Design) -> dict[str, float]:
 
 def prior_keys(design: Design) -> dict[str, str]:
     """All valid prior keys for this design, mapped to their class."""
+    from .families import get_family
+
     keys = {"b": "b", "sd": "sd", "simplex": "simplex", "cor": "cor"}
-    keys["cutpoints" if design.family == "cumulative" else "intercept"] = (
-        "cutpoints" if design.family == "cumulative" else "intercept"
-    )
+    family_class = get_family(design.family).prior_class
+    keys[family_class] = family_class
     for n in design.coef_names:
         keys[f"b[{n}]"] = "b"
     for g in design.groups:

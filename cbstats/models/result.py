@@ -22,7 +22,7 @@ from .ess_target import diagnostics_row
 from .terms import coef_dim, safe_name
 
 if TYPE_CHECKING:
-    from .loo import ELPDResult
+    from .elpd import ELPDResult
 
 __all__ = ["BayesResult", "DiagnosticsError", "SUMMARY_COLUMNS", "THRESHOLDS"]
 

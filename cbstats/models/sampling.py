@@ -49,7 +49,7 @@ _CACHE_SIZE = 4
 
 def _sample_nutpie(
     model, draws, tune, chains, seed, progressbar, cores, target_accept, initvals, cache_key,
-    ess=None, ess_fn=None,
+    data=None, ess=None, ess_fn=None,
 ):
     import nutpie
 
@@ -60,6 +60,8 @@ def _sample_nutpie(
             _COMPILED[cache_key] = compiled
             while len(_COMPILED) > _CACHE_SIZE:
                 _COMPILED.pop(next(iter(_COMPILED)))
+    if data:
+        compiled = compiled.with_data(**data)
     kwargs = {}
     if target_accept is not None:
         kwargs["target_accept"] = target_accept
@@ -84,17 +86,19 @@ def _sample_nutpie(
 
 def _sample_pymc(
     model, draws, tune, chains, seed, progressbar, cores, target_accept, initvals, cache_key,
-    ess=None, ess_fn=None,
+    data=None, ess=None, ess_fn=None,
 ):
     if ess is not None:  # PyMC runs cannot be extended: re-run with the projected draws
         def run(n):
             return _sample_pymc(model, n, tune, chains, seed, progressbar, cores, target_accept,
-                                initvals, cache_key)
+                                initvals, cache_key, data)
         return sample_pymc_to_target(run, target=ess, draws=draws, ess_fn=ess_fn)
     kwargs = {}
     if target_accept is not None:
         kwargs["target_accept"] = target_accept
     with model:
+        if data:
+            pm.set_data(data)
         idata = pm.sample(
             draws=draws,
             tune=tune,
@@ -125,6 +129,7 @@ def sample_model(
     log_likelihood: bool = True,
     initvals: dict | None = None,
     cache_key: tuple | None = None,
+    data: dict | None = None,
     ess: EssTarget | None = None,
     ess_fn=None,
 ) -> tuple[az.InferenceData, str]:
@@ -155,6 +160,9 @@ def sample_model(
         Hashable identity of the model (formula, data hash, priors, ...). A
         nutpie model compiled under the same key in this process is reused,
         so a repeated ("warm") fit skips compilation.
+    data
+        New values of data containers (e.g. ``{"obs_weight": w}`` for a
+        k-fold fold), set without recompiling.
     ess, ess_fn
         A bulk-ESS target (:class:`~cbstats.models.ess_target.EssTarget`) and
         the function ``idata -> (min bulk ESS, parameter)`` that measures it:
@@ -171,7 +179,8 @@ def sample_model(
         raise ValueError(f"sampler must be 'nutpie' or 'pymc', got {sampler!r}")
     progress = resolve_progressbar(progressbar)
     cores = cores or min(chains, os.cpu_count() or 1)
-    args = (model, draws, tune, chains, int(seed), progress, cores, target_accept, initvals, cache_key)
+    args = (model, draws, tune, chains, int(seed), progress, cores, target_accept, initvals, cache_key,
+            data)
     used = sampler
     if sampler == "nutpie":
         try:
