@@ -35,6 +35,9 @@ class RunContext:
         Notes for the manifest and report (dropped cases, weak identification, LOO).
     executor : cbstats.refits.Executor or None
         Where groups of refits run (k-fold, robustness refits); None: in this process.
+    elpd : dict
+        The study's elpd of each fit by name (PSIS-LOO, or exact k-fold where
+        Pareto k is high), computed once and used by every table.
     """
 
     out: Path
@@ -47,6 +50,7 @@ class RunContext:
     baselines: dict[str, Any] = field(default_factory=dict)
     bayes: dict[str, Any] = field(default_factory=dict)
     executor: Any = None
+    elpd: dict[str, Any] = field(default_factory=dict)
     _fits_by_note: dict[str, tuple[int, list[str]]] = field(default_factory=dict, repr=False)
 
     def add_fit_note(self, message: str, fit: str) -> None:

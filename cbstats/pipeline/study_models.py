@@ -36,6 +36,26 @@ def ppc_table(result, observed: pd.Series) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def model_elpd(ctx: RunContext, name: str, result):
+    """The study's elpd of fit ``name``: PSIS-LOO, or exact k-fold where Pareto k is high.
+
+    Computed once per run (every fold with the fit's own priors, centring and
+    sampler settings, on ``ctx.executor``) and kept in ``ctx.elpd``, so the
+    comparison tables and the coefficient tables report the same number.
+    Warnings (high Pareto k, failed folds) become notes of the run.
+    """
+    if name not in ctx.elpd:
+        folds = KFOLD["quick" if ctx.quick else "full"]
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            ctx.elpd[name] = result.loo(folds=folds, seed=ctx.seed, executor=ctx.executor,
+                                        **fit_settings(ctx, "kfold"))
+        for message in sorted({str(w.message) for w in caught
+                               if "Pareto" in str(w.message) or "k-fold" in str(w.message)}):
+            ctx.add_fit_note(message, name)
+    return ctx.elpd[name]
+
+
 def models(ctx: RunContext) -> None:
     """Main ordinal (transformation) and binary (institutionalized) models."""
     from .analyses import ensure_baselines
@@ -53,6 +73,9 @@ def models(ctx: RunContext) -> None:
     ensure_baselines(ctx)
     from .reporting import coefficient_tables, model_figures
 
+    for name, result in (("bayes_ordinal", ordinal), ("bayes_binary", binary)):
+        model_elpd(ctx, name, result)
+
     coefficient_tables(ctx)
     model_figures(ctx, data)
 
@@ -60,11 +83,10 @@ def models(ctx: RunContext) -> None:
 def comparison(ctx: RunContext) -> None:
     """Conditions only vs process only vs both; complete pooling vs hierarchical (LOO / k-fold)."""
     from ..models import compare
+    from ..models.compare import check_same_observations
     from .analyses import complete_cases
 
     data = complete_cases(ctx)
-    folds = KFOLD["quick" if ctx.quick else "full"]
-    kfold_settings = {k: v for k, v in fit_settings(ctx, "kfold").items() if k != "target_accept"}
     names = {label: "bayes_ordinal" if formula == MAIN_ORDINAL else "cmp_" + "_".join(
         w for w in label.replace(",", "").replace("(", "").replace(")", "").split() if w != "+")
         for label, formula in COMPARISON_ORDINAL.items()}
@@ -74,14 +96,13 @@ def comparison(ctx: RunContext) -> None:
                               for label, formula in COMPARISON_ORDINAL.items()),
                             ("cmp_binary_pooled", pooled, "bernoulli", data)],
                       label="comparison models")
-    results = dict(zip(COMPARISON_ORDINAL, fitted, strict=False))
-    binary = {"binary hierarchical": ctx.bayes["bayes_binary"],
-              "binary complete pooling": fitted[-1]}
-    for name, group in (("ordinal", results), ("binary", binary)):
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            table = compare(group, folds=folds, seed=ctx.seed, executor=ctx.executor,
-                            **kfold_settings)
-        notes = sorted({str(w.message) for w in caught if "Pareto" in str(w.message)})
-        ctx.notes.extend(f"model comparison ({name}): {n}" for n in notes)
-        ctx.write_table(f"model_comparison_{name}", table)
+    ordinal = {label: (names[label], result)
+               for label, result in zip(COMPARISON_ORDINAL, fitted, strict=False)}
+    binary = {"binary hierarchical": ("bayes_binary", ctx.bayes["bayes_binary"]),
+              "binary complete pooling": ("cmp_binary_pooled", fitted[-1])}
+    for name, group in (("ordinal", ordinal), ("binary", binary)):
+        # same observation ids in every model, checked before any k-fold refit
+        check_same_observations({label: result for label, (_, result) in group.items()})
+        elpds = {label: model_elpd(ctx, fit_name, result)
+                 for label, (fit_name, result) in group.items()}
+        ctx.write_table(f"model_comparison_{name}", compare(elpds))

@@ -135,12 +135,13 @@ def test_loo_kfold_fallback_and_compare(cbm_like):
     psis = r1.loo(fallback=False)
     assert psis.method == "psis-loo" and psis.pareto_k.shape == (60,)
     with pytest.warns(UserWarning, match="exact 3-fold"):
-        kf = r1.loo(pareto_k_threshold=-1.0, folds=3, draws=100, tune=150)  # force the fallback
+        kf = r1.loo(pareto_k_threshold=-1.0, folds=3, draws=100)  # force the fallback
     assert kf.method == "kfold" and kf.folds == 3 and kf.pointwise.shape == (60,)
     assert np.all(kf.pointwise < 0) and abs(kf.elpd - psis.elpd) < 15
     table = compare({"full": kf, "null": r0.loo(fallback=False)})
     assert list(table.columns) == ["model", "elpd", "se", "elpd_diff", "se_diff", "p", "method",
-                                   "n_high_pareto_k"]
+                                   "n_high_pareto_k", "n_failed_folds"]
+    assert list(kf.fold_table["fold"]) == [0, 1, 2] and kf.settings["sampler"] == "pymc"
     assert table["elpd_diff"].iloc[0] == 0 and table["elpd_diff"].iloc[1] <= 0
 
 
