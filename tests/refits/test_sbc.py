@@ -88,3 +88,21 @@ def test_sbc_plot(calibrated):
     plt.close(fig)
     with pytest.raises(TypeError):
         calibrated.plot(0.9, None)  # keyword-only options
+
+
+def test_uniformity_test_rejects_exactly_when_the_ecdf_leaves_the_band():
+    # the documented duality: p < 1 - prob  <=>  the ECDF leaves the simultaneous prob band
+    from cbstats.refits.ranks import rank_ecdf
+
+    rng = np.random.default_rng(4)
+    samples = [rng.integers(0, 100, 150) for _ in range(4)]
+    samples += [np.concatenate([rng.integers(0, 100, 125), rng.integers(48, 53, 25)]),
+                np.minimum(99, (rng.beta(1.3, 1, 150) * 100).astype(int))]
+    outside = []
+    for r in samples:
+        z, ecdf = rank_ecdf(r, 99)
+        _, lower, upper = ecdf_band(r.size, 99, prob=0.95)
+        leaves = bool(np.any((ecdf < lower - 1e-12) | (ecdf > upper + 1e-12)))
+        assert (uniformity_test(r, 99).p_value < 0.05) == leaves
+        outside.append(leaves)
+    assert any(outside) and not all(outside)  # both cases occur among these samples
