@@ -374,8 +374,10 @@ def kfold(result: BayesResult, *, folds: int = 10, seed: int | None = None,
     draws
         Draws per chain of each fold (default: the full fit's).
     executor
-        Anything with ``map(fn, items) -> results in order`` (e.g. an
-        executor of :mod:`cbstats.refits`); None runs the folds one after
+        Where the folds run: anything :func:`cbstats.refits.get_executor`
+        accepts (``"serial"``, ``"local"``, a number of workers, a scheduler
+        address, a Dask ``Client``, an executor) or any object with
+        ``map(fn, items) -> results in order``; None runs the folds one after
         another in this process.
 
     Returns
@@ -384,8 +386,16 @@ def kfold(result: BayesResult, *, folds: int = 10, seed: int | None = None,
         ``method="kfold"``, with ``fold_table`` and ``settings``.
     """
     tasks = kfold_tasks(result, folds=folds, seed=seed, draws=draws)
-    outs = list(executor.map(fit_fold, tasks)) if executor is not None else \
-        [fit_fold(t) for t in tasks]
+    if executor is None:
+        outs = [fit_fold(t) for t in tasks]
+    else:  # "local", a number of workers, an address, a Client or an Executor (cbstats.refits)
+        from ..refits.config import executor_scope
+        from ..refits.executor import Executor
+
+        with executor_scope(executor) as ex:
+            named = {"keys": [f"fold{t.fold:03d}" for t in tasks],
+                     "label": f"k-fold ({len(tasks)} folds)"} if isinstance(ex, Executor) else {}
+            outs = list(ex.map(fit_fold, tasks, **named))
     out = combine_folds(result, outs)
     out.settings = dict(tasks[0].sampler)
     return out
