@@ -192,10 +192,12 @@ class DaskExecutor(Executor):
         self._owned = owned or client is None
         self._n_local = n_workers
         self._setup_done = False
+        self._kind = "local" if client is None else "dask"
 
     @property
     def name(self) -> str:  # type: ignore[override]
-        return "local" if self._client is None or self._owned else "dask"
+        """``"local"`` (a LocalCluster started here) or ``"dask"`` (a given scheduler/client)."""
+        return self._kind
 
     @property
     def client(self):
@@ -212,7 +214,9 @@ class DaskExecutor(Executor):
     @property
     def n_workers(self) -> int:
         if self._client is None:
-            return int(self._n_local or 1)
+            import os
+
+            return int(self._n_local or os.cpu_count() or 1)
         return max(1, len(self._client.scheduler_info().get("workers", {})))
 
     def _execute(self, fn, pending, on_done) -> None:
