@@ -207,7 +207,7 @@ def sample_nutpie_to_target(
 
 def _wait_for(sampler, checkpoint: int, start: float, max_time: float | None, poll: float):
     """Pause the sampler once every chain has ``checkpoint`` draws; return the trace (None: time cap)."""
-    wait = poll
+    wait, last = poll, None
     while True:
         if max_time is not None and time.monotonic() - start > max_time:
             sampler.pause()
@@ -215,10 +215,16 @@ def _wait_for(sampler, checkpoint: int, start: float, max_time: float | None, po
         if _finished(sampler):
             return sampler.wait()
         time.sleep(wait)
-        if _lengths(_inspect(sampler)).min() >= checkpoint:
+        done, now = int(_lengths(_inspect(sampler)).min()), time.monotonic()
+        if done >= checkpoint:
             sampler.pause()
             return _inspect(sampler)
-        wait = min(2.0, wait * 1.5)
+        if last is not None and done > last[0] > 0:  # draws per second -> time to the checkpoint
+            rate = (done - last[0]) / (now - last[1])
+            wait = min(2.0, max(0.05, (checkpoint - done) / rate))
+        else:  # warming up: back off gently
+            wait = min(1.0, wait * 1.5)
+        last = (done, now)
 
 
 def _inspect(sampler) -> az.InferenceData:
