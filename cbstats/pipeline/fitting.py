@@ -75,7 +75,7 @@ def get_fits(ctx: RunContext, fits: list[tuple[str, str, str, pd.DataFrame]], *,
     :class:`cbstats.refits.RefitError` names every failure.
     """
     from ..refits import SerialExecutor
-    from ..refits.fits import FitTask, run_fit
+    from ..refits.fits import FitTask, restore, run_fit
 
     settings = fit_settings(ctx, purpose)
     todo = [f for i, f in enumerate(fits)
@@ -92,8 +92,8 @@ def get_fits(ctx: RunContext, fits: list[tuple[str, str, str, pd.DataFrame]], *,
             print(f"    {run.summary()}", flush=True)
         run.raise_for_failures()
         for task, outcome in zip(tasks, run.outcomes, strict=True):
-            _record_fit(ctx, task.name, task.formula, task.family, outcome.value, outcome.seconds,
-                        save, settings)
+            _record_fit(ctx, task.name, task.formula, task.family, restore(outcome.value),
+                        outcome.seconds, save, settings)
     return [ctx.bayes[f[0]] for f in fits]
 
 

@@ -97,3 +97,36 @@ def test_sbc_on_two_workers_equals_serial_and_compiles_once_per_worker(local):
     assert parallel.truth.equals(serial.truth)
     assert os.getpid() not in parallel.compiles and 1 <= len(parallel.compiles) <= 2
     assert all(n == 1 for n in parallel.compiles.values()), parallel.compiles  # 30 fits
+
+
+def test_kfold_folds_on_two_workers_equal_the_in_process_folds(local):
+    from test_sbc import design  # noqa: PLC0415
+
+    from cbstats.models import fit
+    from cbstats.models.kfold import kfold
+
+    result = fit("y ~ x", design(40), "bernoulli", seed=5, draws=150, tune=150, chains=1,
+                 progressbar=False, check=False)
+    here = kfold(result, folds=3, draws=100)
+    lines = []
+    local.report = lines.append
+    try:
+        there = kfold(result, folds=3, draws=100, executor=local)
+    finally:
+        local.report = None
+    np.testing.assert_array_equal(there.pointwise, here.pointwise)
+    assert lines and lines[0].startswith("k-fold (3 folds): 3/3 refits ok, 0 failed")
+
+
+def test_a_complete_fit_on_a_worker_comes_back_as_the_same_result(local):
+    from test_sbc import design  # noqa: PLC0415
+
+    from cbstats.refits.fits import FitTask, PortableResult, restore, run_fit
+
+    task = FitTask("demo", "y ~ x", "bernoulli", design(25),
+                   {"seed": 3, "draws": 100, "tune": 100, "chains": 1, "check": False})
+    here = SerialExecutor().map(run_fit, [task], progress=False)[0]
+    [value] = local.map(run_fit, [task], progress=False)
+    assert isinstance(value, PortableResult)  # the formula encoder does not pickle
+    there = restore(value)
+    assert there.summary()["estimate"].tolist() == here.summary()["estimate"].tolist()
