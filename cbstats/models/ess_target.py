@@ -215,7 +215,7 @@ def _wait_for(sampler, checkpoint: int, start: float, max_time: float | None, po
         if _finished(sampler):
             return sampler.wait()
         time.sleep(wait)
-        done, now = int(_lengths(_inspect(sampler)).min()), time.monotonic()
+        done, now = _progress(sampler), time.monotonic()
         if done >= checkpoint:
             sampler.pause()
             return _inspect(sampler)
@@ -225,6 +225,21 @@ def _wait_for(sampler, checkpoint: int, start: float, max_time: float | None, po
         else:  # warming up: back off gently
             wait = min(1.0, wait * 1.5)
         last = (done, now)
+
+
+def _progress(sampler) -> int:
+    """Posterior draws completed by the slowest chain.
+
+    Reads only the row counts of nutpie's raw (Arrow) trace: converting the
+    whole trace to ArviZ (``inspect()``) costs seconds for a model with many
+    group effects, which is too much to do while polling. Falls back to
+    ``inspect()`` if the raw trace is not available (another nutpie version).
+    """
+    try:
+        _, stats = sampler._sampler.inspect().get_arrow_trace()
+        return int(min(b.num_rows - int(b.column("tuning").to_numpy().sum()) for b in stats))
+    except (AttributeError, KeyError, TypeError, ValueError):
+        return int(_lengths(_inspect(sampler)).min())
 
 
 def _inspect(sampler) -> az.InferenceData:
