@@ -115,7 +115,8 @@ class GraphFunctions:
         """
         fn = self._fn(output)
         names = self._inputs[output]
-        fixed = {n: np.asarray(data[n]) for n in names if n in self.data_names}
+        fixed = {n: np.asarray(data[n], dtype=self._placeholders[n].dtype)
+                 for n in names if n in self.data_names}
         missing = [n for n in names if n not in fixed and n not in draws]
         if missing:
             raise KeyError(f"the posterior draws lack {missing}")

@@ -21,7 +21,7 @@ def prior_sensitivity(result) -> pd.DataFrame:
     """
     import pymc as pm
 
-    from ..models.families import rebuild_model
+    from ..models.builder import rebuild_model
 
     idata = result.idata.copy()
     if "log_prior" not in idata.groups():

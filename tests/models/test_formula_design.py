@@ -195,7 +195,7 @@ def test_rebuild_model_uses_the_results_priors_and_options(cbm_like):
     """The model rebuilt from a result (log prior, k-fold) is the one that was sampled."""
     from types import SimpleNamespace
 
-    from cbstats.models.families import build_model, rebuild_model
+    from cbstats.models.builder import build_model, rebuild_model
 
     spec = parse_formula("institutionalized ~ n_interaction + mo(forum) + (1 | region)")
     d = build_design(spec, cbm_like, "bernoulli")

@@ -8,8 +8,9 @@ import pytest
 from scipy.special import logsumexp
 
 from cbstats.models import fit
+from cbstats.models.builder import build_model
 from cbstats.models.design import build_design
-from cbstats.models.families import build_model, get_family
+from cbstats.models.families import get_family
 from cbstats.models.formula import parse_formula
 from cbstats.models.priors import resolve_priors
 from cbstats.ordinal import ordered

@@ -17,8 +17,9 @@ import pytest
 from scipy import stats
 from scipy.special import expit
 
+from cbstats.models.builder import build_model
 from cbstats.models.design import build_design
-from cbstats.models.families import build_model, cumulative_logp
+from cbstats.models.families import cumulative_logp
 from cbstats.models.formula import parse_formula
 from cbstats.models.priors import resolve_priors
 from cbstats.ordinal import ordered

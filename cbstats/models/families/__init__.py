@@ -13,11 +13,3 @@ from .registry import FAMILIES, get_family, register_family
 __all__ = ["FAMILIES", "Family", "LogitFamily", "Response", "cumulative_logp", "get_family",
            "register_family"]
 
-
-def __getattr__(name: str):
-    """``build_model`` and ``rebuild_model`` moved to :mod:`cbstats.models.builder`."""
-    if name in ("build_model", "rebuild_model"):
-        from .. import builder
-
-        return getattr(builder, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
