@@ -40,7 +40,7 @@ def _cases(n: int = 100, seed: int = 5) -> pd.DataFrame:
         "region": rng.choice(["europe_east_west", "south_asia", "latin_america"], n),
         "dyad_id": rng.choice([f"d{i}" for i in range(12)], n),
     })
-    eta = 1.5 * df["forum"] + 0.8 * df["leap_of_faith"] + 0.3 * df["n_interaction"]
+    eta = 1.5 * df["forum"].astype(float) + 0.8 * df["leap_of_faith"] + 0.3 * df["n_interaction"]
     df["transformation"] = np.digitize(eta + rng.logistic(size=n), [0.3, 1.0, 2.0])
     df["institutionalized"] = (df["transformation"] == 3).astype(int)
     return df

@@ -44,7 +44,7 @@ def simulate_cases(n: int = 120, seed: int = 1) -> pd.DataFrame:
         "n_interaction": rng.integers(0, 4, n),
         "region": rng.choice(["europe_east_west", "south_asia", "latin_america", "middle_east"], n),
     })
-    eta = 1.2 * df["forum"] + 0.8 * df["leap_of_faith"] + 0.3 * df["n_interaction"]
+    eta = 1.2 * df["forum"].astype(float) + 0.8 * df["leap_of_faith"] + 0.3 * df["n_interaction"]
     df["transformation"] = np.digitize(eta + rng.logistic(size=n), [0.2, 1.0, 2.0])
     df["institutionalized"] = (df["transformation"] == 3).astype(int)
     return df
