@@ -82,7 +82,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seed", type=int, default=20261127)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--parts", default="fit,settings,simple",
+                        help="comma-separated subset of: fit, settings, simple")
     args = parser.parse_args()
+    parts = set(args.parts.split(","))
     warnings.simplefilter("ignore")
     wide = cbstats.load_cbm().cases_wide()
 
@@ -90,15 +93,21 @@ def main() -> None:
     print("| configuration | wall s (warm) | draws per chain | batches | min bulk ESS (parameter) "
           "| min bulk ESS of group SDs (SD) | ESS per draw, slowest SD |")
     print("|---|---|---|---|---|---|---|")
-    _fit(MAIN_ORDINAL, wide, "cumulative", args.seed)  # compile (untimed)
-    res, sec = _fit(MAIN_ORDINAL, wide, "cumulative", args.seed)
-    print(_row("fit() defaults (1,000 draws)", sec, _ess(res)), flush=True)
-    res, sec = _fit(MAIN_ORDINAL, wide, "cumulative", args.seed, ess=400)
-    attrs = res.idata.sample_stats.attrs
-    print(_row("fit(ess=400)", sec, _ess(res), attrs["ess_batches"]), flush=True)
-    res, sec = _fit(MAIN_ORDINAL, wide, "cumulative", args.seed, ess=1000)
-    attrs = res.idata.sample_stats.attrs
-    print(_row("fit(ess=1000)", sec, _ess(res), attrs["ess_batches"]), flush=True)
+    if "fit" in parts:
+        _fit(MAIN_ORDINAL, wide, "cumulative", args.seed)  # compile (untimed)
+        res, sec = _fit(MAIN_ORDINAL, wide, "cumulative", args.seed)
+        print(_row("fit() defaults (1,000 draws)", sec, _ess(res)), flush=True)
+        for target in (400, 1000):
+            res, sec = _fit(MAIN_ORDINAL, wide, "cumulative", args.seed, ess=target)
+            attrs = res.idata.sample_stats.attrs
+            print(_row(f"fit(ess={target})", sec, _ess(res), attrs["ess_batches"]), flush=True)
+    if "settings" in parts:
+        _settings(wide, args.seed)
+    if "simple" in parts:
+        _simple(wide, args.seed, args.repeat)
+
+
+def _settings(wide, seed: int) -> None:
 
     import nutpie
 
@@ -108,23 +117,25 @@ def main() -> None:
     for label, kw in SETTINGS:
         kw = {"draws": 1000, "tune": 1000, **kw}
         t = time.perf_counter()
-        idata = nutpie.sample(compiled, chains=4, seed=args.seed, save_warmup=False,
+        idata = nutpie.sample(compiled, chains=4, seed=seed, save_warmup=False,
                               progress_bar=False, **kw)
         sec = time.perf_counter() - t
         result = BayesResult(idata=_clean(idata), design=design, priors={}, formula=MAIN_ORDINAL,
-                             family="cumulative", seed=args.seed, sampler="nutpie", data_hash="",
+                             family="cumulative", seed=seed, sampler="nutpie", data_hash="",
                              versions={})
         print(_row(f"nutpie.sample: {label} (sampling only)", sec, _ess(result)), flush=True)
 
+
+def _simple(wide, seed: int, repeat: int) -> None:
     print()
-    print(f"Simple model ({SIMPLE}, bernoulli): median warm wall time of {args.repeat} fits")
+    print(f"Simple model ({SIMPLE}, bernoulli): median warm wall time of {repeat} fits")
     print("| configuration | median wall s | draws per chain | min bulk ESS |")
     print("|---|---|---|---|")
-    _fit(SIMPLE, wide, "bernoulli", args.seed)  # compile (untimed)
+    _fit(SIMPLE, wide, "bernoulli", seed)  # compile (untimed)
     for label, kw in [("fit() defaults", {}), ("fit(ess=400)", {"ess": 400})]:
         times, res = [], None
-        for r in range(args.repeat):
-            res, sec = _fit(SIMPLE, wide, "bernoulli", args.seed + r, **kw)
+        for r in range(repeat):
+            res, sec = _fit(SIMPLE, wide, "bernoulli", seed + r, **kw)
             times.append(sec)
         e = _ess(res)
         print(f"| {label} | {statistics.median(times):.2f} | {e['draws']:,} | {e['min_ess']:.0f} |",
