@@ -23,7 +23,6 @@ The work is split so that an executor can map it (``cbstats.refits``):
 from __future__ import annotations
 
 import hashlib
-import inspect
 import time
 import warnings
 from collections.abc import Sequence
@@ -166,14 +165,9 @@ class FoldResult:
 
 
 def _sampler_settings(result: BayesResult, draws: int | None) -> dict[str, Any]:
-    """The full fit's sampler settings (those ``sample_model`` accepts), ``draws`` overridable."""
-    from .sampling import sample_model
-
-    accepted = set(inspect.signature(sample_model).parameters) - {
-        "model", "seed", "progressbar", "initvals", "cache_key", "data", "log_likelihood", "cores",
-        "ess", "ess_fn"}
+    """The full fit's sampler settings, ``draws`` overridable."""
     opts = result.fit_options
-    settings = {k: v for k, v in opts.items() if k in accepted}
+    settings = {k: opts[k] for k in _SAMPLER_KEYS if k in opts}
     settings.setdefault("sampler", result.sampler)
     if draws is not None:
         settings["draws"] = int(draws)
@@ -183,6 +177,7 @@ def _sampler_settings(result: BayesResult, draws: int | None) -> dict[str, Any]:
 
 
 _ESS_KEYS = ("ess", "max_draws", "max_time")
+_SAMPLER_KEYS = ("sampler", "draws", "tune", "chains", "target_accept")  # as fit() records them
 
 
 def _ess_options(settings: dict[str, Any], design: Any) -> tuple[dict[str, Any], dict[str, Any]]:
