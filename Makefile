@@ -7,7 +7,7 @@ PY      = $(VENV)/bin/python
 OUT    ?= results
 STAMP   = $(VENV)/.installed
 
-.PHONY: install browser reproduce reproduce-quick test lint bench lock clean
+.PHONY: install browser reproduce reproduce-quick test lint bench sbc lock clean
 
 install: $(STAMP)
 
@@ -45,6 +45,11 @@ bench: install
 	$(PY) bench/bench_models.py
 	$(PY) bench/bench_geometry.py --nodes 15,40
 	$(PY) bench/bench_blas.py
+	$(PY) bench/bench_ess_target.py
+
+# Simulation-based calibration of every family on the refit executor (long; not part of CI).
+sbc: install
+	$(PY) bench/bench_sbc.py --out bench/sbc
 
 # Regenerate the lock file from the current environment (after changing pyproject.toml).
 lock:

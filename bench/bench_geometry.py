@@ -69,7 +69,7 @@ def _hand_built(design, priors, nodes: int | None):
     import pymc as pm
     import pytensor.tensor as pt
 
-    from cbstats.models.families import _cutpoint_init, cumulative_logp
+    from cbstats.models.families import cumulative_logp, get_family
 
     steps = np.concatenate([m.step_matrix() for m in design.mono], axis=1)
     steps_mean = steps.mean(axis=0)
@@ -103,7 +103,7 @@ def _hand_built(design, priors, nodes: int | None):
             eta = eta + (s * z)[g.index]
         cuts = k * pm.Normal("cutpoints_scaled", 0, 2.5 / k, shape=3,
                              transform=pm.distributions.transforms.ordered,
-                             initval=_cutpoint_init(design))
+                             initval=get_family("cumulative").initvals(design)["cutpoints_centered"])
         pm.Deterministic("cutpoints", cuts + pt.dot(x_mean, b[:n_pop]) + pt.dot(steps_mean, w))
         if nodes is None:
             z = pm.ZeroSumNormal("z_arrangement_id", 1.0, shape=len(arr.levels))

@@ -23,6 +23,7 @@ _LAZY = {
     "load_cbm": "cbstats.casedata",
     "read_case_package": "cbstats.casedata",
     "read_case_table": "cbstats.casedata",
+    "ordered": "cbstats.ordinal",
     # Bayesian models
     "fit": "cbstats.models",
     "sample_prior_predictive": "cbstats.models",
@@ -30,6 +31,8 @@ _LAZY = {
     "load_result": "cbstats.models",
     "BayesResult": "cbstats.models",
     "DiagnosticsError": "cbstats.models",
+    # many refits: simulation-based calibration on the refit executor
+    "sbc": "cbstats.refits.sbc",
     # frequentist baselines
     "fit_baseline": "cbstats.baselines",
 }

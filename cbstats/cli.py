@@ -114,7 +114,8 @@ def cmd_reproduce(args: argparse.Namespace, parser: argparse.ArgumentParser) -> 
     if problem is not None:
         parser.error(problem)
     return reproduce(out=args.out, only=args.only, seed=args.seed, quick=args.quick,
-                     strict=args.strict, data_path=args.data, command=["cbstats", *sys.argv[1:]])
+                     strict=args.strict, data_path=args.data, command=["cbstats", *sys.argv[1:]],
+                     workers=args.workers, scheduler=args.scheduler)
 
 
 def cmd_explore(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
@@ -208,6 +209,12 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--quick", action="store_true", help="few draws: smoke test only, marked on every output")
     r.add_argument("--strict", action="store_true", help="exit 1 if any fit fails its diagnostics")
     r.add_argument("--data", help="use this case package folder instead of the bundled dataset")
+    r.add_argument("--workers", type=int, metavar="N",
+                   help="run groups of refits on N local Dask workers (default: $CBSTATS_WORKERS, "
+                        "else one per core)")
+    r.add_argument("--scheduler", metavar="ADDRESS",
+                   help="run groups of refits on this Dask scheduler, e.g. tcp://host:8786, or "
+                        "'serial' (default: $CBSTATS_SCHEDULER)")
     r.set_defaults(handler=cmd_reproduce)
 
     x = sub.add_parser("explore", help="write the interactive case explorer (one offline HTML page)",

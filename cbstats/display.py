@@ -179,7 +179,7 @@ def baseline_repr(result: Any) -> str:
 
 
 def elpd_repr(elpd: Any) -> str:
-    """A few lines on an :class:`~cbstats.models.loo.ELPDResult`, without the pointwise arrays."""
+    """A few lines on an :class:`~cbstats.models.elpd.ELPDResult`, without the pointwise arrays."""
     n = len(elpd.pointwise)
     how = f"exact {elpd.folds}-fold cross-validation" if elpd.method == "kfold" else "PSIS-LOO"
     lines = [f"<ELPDResult: {how}, {n} observations>",
@@ -188,5 +188,8 @@ def elpd_repr(elpd: Any) -> str:
     if elpd.pareto_k is not None:
         lines.append(f"  Pareto k: max {np.max(elpd.pareto_k):.2f}, {elpd.n_high_k} above the threshold"
                      + (" (hence k-fold)" if elpd.method == "kfold" and elpd.n_high_k else ""))
+    failed = getattr(elpd, "n_failed_folds", 0)
+    if failed:
+        lines.append(f"  {failed} fold(s) failed their diagnostics: see .fold_table")
     lines.append("  see .to_frame(), .pointwise, .pareto_k")
     return "\n".join(lines)

@@ -10,6 +10,7 @@ from statsmodels.miscmodels.ordinal_model import OrderedModel
 
 from cbstats import fit_baseline
 from cbstats.baselines import SUMMARY_COLUMNS, SeparationError
+from cbstats.ordinal import ordered
 
 
 @pytest.fixture(scope="module")
@@ -18,10 +19,10 @@ def sim() -> pd.DataFrame:
     n = 1500
     df = pd.DataFrame({
         "x": rng.normal(size=n),
-        "score": rng.choice([0, 0.33, 0.67, 1.0], size=n),
+        "score": ordered(rng.choice([0, 0.33, 0.67, 1.0], size=n), [0, 0.33, 0.67, 1.0]),
         "region": rng.choice(list("abcdef"), size=n),
     })
-    eta = 0.7 * df["x"] + 0.4 * np.rint(df["score"] * 3)
+    eta = 0.7 * df["x"] + 0.4 * df["score"].cat.codes
     df["y"] = (rng.uniform(size=n) < 1 / (1 + np.exp(-(eta - 0.5)))).astype(int)
     df["o"] = np.digitize(eta + rng.logistic(size=n), [-0.5, 0.8, 2.0])
     df["trials"] = rng.integers(5, 15, size=n)
@@ -31,7 +32,7 @@ def sim() -> pd.DataFrame:
 
 def test_logit_matches_statsmodels_and_maps_mo(sim):
     res = fit_baseline("y ~ x + mo(score) + (1 | region)", sim)
-    X = sm.add_constant(pd.DataFrame({"x": sim["x"], "rank": np.rint(sim["score"] * 3)}))
+    X = sm.add_constant(pd.DataFrame({"x": sim["x"], "rank": np.rint(sim["score"].astype(float) * 3)}))
     ref = sm.Logit(sim["y"], X).fit(disp=False)
     np.testing.assert_allclose(res.params.to_numpy(), ref.params.to_numpy(), rtol=1e-6)
     np.testing.assert_allclose(res.bse.to_numpy(), ref.bse.to_numpy(), rtol=1e-5)
@@ -63,7 +64,7 @@ def test_group_fixed_effects(sim):
 
 def test_ordinal_matches_statsmodels_thresholds(sim):
     res = fit_baseline("o ~ x + mo(score)", sim, family="cumulative")
-    X = pd.DataFrame({"x": sim["x"], "rank": np.rint(sim["score"] * 3)})
+    X = pd.DataFrame({"x": sim["x"], "rank": np.rint(sim["score"].astype(float) * 3)})
     ref = OrderedModel(sim["o"], X, distr="logit").fit(method="bfgs", disp=False, maxiter=2000)
     thresholds = ref.model.transform_threshold_params(ref.params)[1:-1]
     np.testing.assert_allclose(res.params[["x", "mo(score)"]].to_numpy(), ref.params.iloc[:2], rtol=1e-4)

@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from cbstats.models import UnobservedLevelWarning
+from cbstats.ordinal import ordered
 from cbstats.pipeline import reproduce
 from cbstats.pipeline.context import RunContext
 from cbstats.pipeline.fitting import get_fit
@@ -75,7 +76,7 @@ def test_get_fit_records_unobserved_scale_levels_as_a_run_note(tmp_path):
     """A mo() level that no case has becomes a run note naming the fit, not a console line."""
     rng = np.random.default_rng(3)
     data = pd.DataFrame({"case_id": [f"c{i}" for i in range(40)],
-                         "x": rng.choice([0.33, 0.67, 1.0], 40),
+                         "x": ordered(rng.choice([0.33, 0.67, 1.0], 40), [0.0, 0.33, 0.67, 1.0]),
                          "institutionalized": rng.integers(0, 2, 40)})
     ctx = RunContext(out=tmp_path, seed=1, quick=True, data=None)
     with warnings.catch_warnings(record=True) as caught:

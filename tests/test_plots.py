@@ -22,6 +22,7 @@ from scipy import stats  # noqa: E402
 import cbstats  # noqa: E402
 from cbstats import plots  # noqa: E402
 from cbstats.casedata.schema import REGION_LABELS  # noqa: E402
+from cbstats.ordinal import ordered  # noqa: E402
 
 ORDINAL = "transformation ~ mo(forum) + leap_of_faith + n_interaction + (1 | region) + (1 | dyad_id)"
 BINARY = "institutionalized ~ mo(forum) + leap_of_faith + (1 | region)"
@@ -33,13 +34,13 @@ def _cases(n: int = 100, seed: int = 5) -> pd.DataFrame:
     df = pd.DataFrame({
         "case_id": [f"case_{i:03d}" for i in range(n)],
         "case_label": [f"Dyad {i % 12}: Accord {i} ({1970 + i % 50})" for i in range(n)],
-        "forum": rng.choice(scores, n),
+        "forum": ordered(rng.choice(scores, n), scores),
         "leap_of_faith": rng.choice(scores, n),
         "n_interaction": rng.integers(0, 4, n),
         "region": rng.choice(["europe_east_west", "south_asia", "latin_america"], n),
         "dyad_id": rng.choice([f"d{i}" for i in range(12)], n),
     })
-    eta = 1.5 * df["forum"] + 0.8 * df["leap_of_faith"] + 0.3 * df["n_interaction"]
+    eta = 1.5 * df["forum"].astype(float) + 0.8 * df["leap_of_faith"] + 0.3 * df["n_interaction"]
     df["transformation"] = np.digitize(eta + rng.logistic(size=n), [0.3, 1.0, 2.0])
     df["institutionalized"] = (df["transformation"] == 3).astype(int)
     return df

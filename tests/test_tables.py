@@ -19,6 +19,7 @@ import pandas as pd
 import pytest
 
 import cbstats
+from cbstats.ordinal import ordered
 from cbstats.tables import (
     coef_table,
     descriptive_table,
@@ -38,12 +39,12 @@ def simulate_cases(n: int = 120, seed: int = 1) -> pd.DataFrame:
     scores = [0.0, 0.33, 0.67, 1.0]
     df = pd.DataFrame({
         "case_id": [f"case_{i:03d}" for i in range(n)],
-        "forum": rng.choice(scores, n),
+        "forum": ordered(rng.choice(scores, n), scores),
         "leap_of_faith": rng.choice(scores, n),
         "n_interaction": rng.integers(0, 4, n),
         "region": rng.choice(["europe_east_west", "south_asia", "latin_america", "middle_east"], n),
     })
-    eta = 1.2 * df["forum"] + 0.8 * df["leap_of_faith"] + 0.3 * df["n_interaction"]
+    eta = 1.2 * df["forum"].astype(float) + 0.8 * df["leap_of_faith"] + 0.3 * df["n_interaction"]
     df["transformation"] = np.digitize(eta + rng.logistic(size=n), [0.2, 1.0, 2.0])
     df["institutionalized"] = (df["transformation"] == 3).astype(int)
     return df

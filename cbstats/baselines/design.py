@@ -5,8 +5,10 @@ formulas the Bayesian models use. Terms statsmodels cannot estimate are never
 dropped silently: every change is recorded as a note that appears in the
 result and its tables.
 
-- ``mo(x)`` is mapped to the integer rank of ``x`` (0, 1, ..., D): a linear
-  effect per step, comparable to the average step of the monotonic effect.
+- ``mo(x)`` is mapped to the index of ``x``'s level (0, 1, ..., D; levels as in
+  :func:`cbstats.models.scales.mo_levels`, so an ordered categorical keeps its
+  empty levels): a linear effect per step, comparable to the average step of
+  the monotonic effect.
 - ``(1 | g)`` is dropped (``groups="drop"``, default) or mapped to fixed
   effects of ``g`` (``groups="fixed"``); varying slopes and multi-membership
   terms are dropped either way.
@@ -19,8 +21,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..models.design import _encode_ordinal, _ordinal_levels, used_columns
+from ..models.design import used_columns
 from ..models.formula import FormulaSpec, parse_formula
+from ..models.scales import encode_levels, mo_levels
 
 
 @dataclass
@@ -71,11 +74,11 @@ def baseline_design(formula: str, data: pd.DataFrame, *, groups: str = "drop") -
     for mono in spec.mono:
         if mono.var not in frame:
             raise ValueError(f"column {mono.var!r} (in {mono.name}) is not in the data")
-        levels = _ordinal_levels(frame[mono.var].dropna())
+        levels = mo_levels(frame[mono.var].dropna(), mono.var)
         col = _mo_column(mono.var)
         codes = np.full(len(frame), np.nan)
         ok = frame[mono.var].notna().to_numpy()
-        codes[ok] = _encode_ordinal(frame.loc[ok, mono.var], levels, mono.var)
+        codes[ok] = encode_levels(frame.loc[ok, mono.var], levels, mono.var)
         frame[col] = codes
         rhs.append(col)
         notes.append(f"{mono.name} estimated as a linear effect of its rank 0..{len(levels) - 1} "

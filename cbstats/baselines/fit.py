@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .._warn import warn_user
 from .design import BaselineDesign, baseline_design
 from .separation import SeparationReport, check_binary_separation, check_ordinal_separation
 
@@ -137,7 +138,7 @@ def _handle_separation(report: SeparationReport, on_separation: str, notes: list
     if on_separation == "raise":
         raise SeparationError(report)
     for m in report.messages:
-        warnings.warn(m, stacklevel=3)
+        warn_user(m, UserWarning)
         notes.append(m)
 
 
@@ -188,12 +189,7 @@ def fit_baseline(
     notes = list(design.notes)
     clusters = _cluster_codes(data, cluster)
     kwargs = _fit_kwargs(clusters)
-    if family == "cumulative":
-        result = _fit_ordinal(design, link, kwargs, on_separation, notes)
-    elif family == "bernoulli":
-        result = _fit_binary(design, link, kwargs, on_separation, notes)
-    else:
-        result = _fit_binomial(design, link, kwargs, notes)
+    result = _FITTERS[family](design, link, kwargs, on_separation, notes)
     params, cov, pclass, llf, k, converged, report = result
     n = len(design.y)
     return BaselineResult(
@@ -277,3 +273,12 @@ def _fit_ordinal(design, link, kwargs, on_separation, notes):
     classes = pd.Series(["b"] * p + ["cutpoints"] * m, index=names)
     converged = bool(res.mle_retvals.get("converged", True))
     return params, pd.DataFrame(cov, index=names, columns=names), classes, res.llf, len(names), converged, report
+
+
+# the statsmodels estimator of each family (the baselines' own registry)
+_FITTERS = {
+    "bernoulli": _fit_binary,
+    "cumulative": _fit_ordinal,
+    "binomial": lambda design, link, kwargs, on_separation, notes: _fit_binomial(
+        design, link, kwargs, notes),
+}

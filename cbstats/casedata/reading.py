@@ -25,7 +25,7 @@ from .schema import (
 from .validation import check_primary_keys, validate_tables
 from .widetable import read_case_table
 
-__all__ = ["load_cbm", "read_case_package", "read_case_table", "read_package_table", "package_of"]
+__all__ = ["cbm_versions", "load_cbm", "read_case_package", "read_case_table", "read_package_table", "package_of"]
 
 
 def _reference_spec() -> PackageSpec:

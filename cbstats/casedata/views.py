@@ -11,7 +11,8 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
-from .schema import CONDITIONS, MEASURE_TYPES
+from ..ordinal import ordered
+from .schema import CONDITION_SCORES, CONDITIONS, MEASURE_TYPES
 
 
 def canonical_dyad(state_a: int, state_b: int) -> str:
@@ -55,6 +56,24 @@ def measure_counts(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     return counts.reset_index().astype({f"n_{c}": "int64" for c in MEASURE_TYPES})
 
 
+def condition_scores(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` whose condition columns are ordered categoricals on the codebook's scale.
+
+    The categories are the codebook's scores 0, 0.33, 0.67 and 1 (CODEBOOK.md,
+    section 5.1), every one of them whether or not a case has it, so ``mo(x)``
+    of a condition always has three steps -- also in a subset of cases whose
+    scores are only 0 and 1, and for ``dissatisfaction``, whose level 0 no case
+    has (the fit warns that its first step is informed by the prior only).
+    Missing scores stay missing. Use ``frame[c].astype(float)`` for the
+    numeric fuzzy-set scores.
+    """
+    out = frame.copy()
+    present = [c for c in CONDITIONS if c in out]
+    if present:
+        out[present] = ordered(out[present].astype("float64"), levels=list(CONDITION_SCORES))
+    return out
+
+
 def conditions_wide(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """One row per case, one column per condition score (NaN where missing)."""
     c = tables["conditions"]
@@ -71,7 +90,8 @@ def cases_wide(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     ``region`` of the dyad, ``state_a``, ``state_b``), labels
     (``dyad_name``, ``arrangement_name``, ``case_label``), timing
     (``year_signed``, ``decade``, ``sequence`` = 1 for a dyad's first
-    arrangement, 2 for its second ...), the seven condition scores, process
+    arrangement, 2 for its second ...), the seven condition scores (ordered
+    categoricals with levels 0, 0.33, 0.67, 1; see :func:`condition_scores`), process
     features (``n_interaction``, ``n_information``, ``n_constraint``,
     ``n_verification``, ``negotiation_years``, ``standing_body``,
     ``legal_form``, ``scope``, ``third_party``, ``track_two``) and outcomes
@@ -125,7 +145,8 @@ def cases_wide(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
         "transformation", "institutionalized", "reversed", "negotiation_failed",
         "year_in_force", "year_ended", "year_institutionalized", "year_reversed", "year_observed_end",
     ]
-    return wide[columns].sort_values(["year_signed", "case_id"]).reset_index(drop=True)
+    wide = condition_scores(wide[columns])
+    return wide.sort_values(["year_signed", "case_id"]).reset_index(drop=True)
 
 
 def conditions_long(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:

@@ -32,6 +32,7 @@ from .dataset import CaseData
 from .errors import CaseDataError, Problem
 from .rawcsv import RawTable, read_raw_csv
 from .schema import CONDITION_SCORES, CONDITIONS, FieldSpec
+from .views import condition_scores
 
 logger = logging.getLogger("cbstats.casedata")
 
@@ -275,6 +276,7 @@ def read_case_table(
             values = pd.to_numeric(frame[name]).astype("float64")
             whole = kinds[name] != "condition score" and values.notna().all() and (values % 1 == 0).all()
             frame[name] = values.astype("int64") if whole else values
+    frame = condition_scores(frame)  # conditions: ordered categoricals on the codebook's scale
     note = _type_note(display, kinds)
     logger.info(note)
     return CaseData({"cases_wide": frame}, source=str(file), files={"cases_wide": file},

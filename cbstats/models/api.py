@@ -2,38 +2,26 @@
 
 from __future__ import annotations
 
-import hashlib
-import platform
 from typing import Any
 
 import arviz as az
+import numpy as np
 import pandas as pd
 import pymc as pm
 
-from .. import versions
+from .builder import build_model
+from .checks import check_inputs
 from .design import Design, build_design
-from .families import build_model, get_family
+from .ess_target import EssTarget
+from .families import get_family
 from .formula import parse_formula
 from .priors import resolve_priors
+from .provenance import data_hash, package_versions
 from .result import BayesResult
 from .sampling import new_seed, sample_model
 from .terms import safe_name
 
 __all__ = ["fit", "sample_prior_predictive", "data_hash", "package_versions"]
-
-_PACKAGES = ("cbstats", "pymc", "pytensor", "arviz", "nutpie", "numpy", "pandas", "formulae")
-
-
-def data_hash(data: pd.DataFrame) -> str:
-    """SHA-256 of the DataFrame's CSV serialisation (index included)."""
-    return hashlib.sha256(data.to_csv().encode("utf-8")).hexdigest()
-
-
-def package_versions() -> dict[str, str]:
-    """Python and the versions of the packages a fit depends on (stored with the result)."""
-    return {"python": platform.python_version(),
-            **versions.package_versions(_PACKAGES, missing="unknown")}
-
 
 def prepare(
     formula: str,
@@ -52,11 +40,26 @@ def prepare(
     """
     get_family(family)
     spec = parse_formula(formula)
+    check_inputs(spec, data, family, priors, id_col=id_col, missing=missing)  # all problems at once
     design = build_design(spec, data, family, id_col=id_col, missing=missing,
                           warn_stacklevel=4)  # build_design, prepare, fit, the user
     resolved = resolve_priors(design, priors)
     model = build_model(design, resolved, centered)
     return design, resolved, model
+
+
+def min_bulk_ess_fn(design: Design):
+    """``idata -> (min bulk ESS, parameter)`` over the parameters ``diagnostics()`` checks."""
+
+    def ess_fn(idata: az.InferenceData) -> tuple[float, str]:
+        probe = BayesResult(idata=idata, design=design, priors={}, formula="", family=design.family,
+                            seed=0, sampler="", data_hash="", versions={})
+        table = probe.summary(prob=0.9, group_effects=True)
+        i = int(np.nanargmin(table["ess_bulk"].to_numpy())) if len(table) else 0
+        return (float(table["ess_bulk"].iloc[i]), str(table["term"].iloc[i])) if len(table) else (
+            float("inf"), "")
+
+    return ess_fn
 
 
 def fit(
@@ -77,6 +80,9 @@ def fit(
     target_accept: float | None = None,
     cores: int | None = None,
     check: bool = True,
+    ess: int | None = None,
+    max_draws: int | None = None,
+    max_time: float | None = None,
 ) -> BayesResult:
     """Fit a Bayesian (hierarchical) regression model.
 
@@ -118,11 +124,22 @@ def fit(
         Passed to the sampler.
     check
         Run :meth:`BayesResult.diagnostics` and warn if a check fails.
+    ess
+        A bulk-ESS target, e.g. 400: after the first ``draws`` per chain,
+        sampling continues in further batches with the adapted step size and
+        mass matrix until every reported parameter (group effects included)
+        reaches it, or a cap is hit; see :mod:`cbstats.models.ess_target`.
+        Recorded in ``idata.sample_stats.attrs`` and as the ``ess_target`` row
+        of :meth:`BayesResult.diagnostics`. None (default): exactly ``draws``.
+    max_draws, max_time
+        Caps of the ESS target: draws per chain (default ``10 * draws``) and
+        seconds of sampling (default none).
 
     Returns
     -------
     BayesResult
     """
+    target = None if ess is None else EssTarget.make(ess, draws, max_draws, max_time)
     design, resolved, model = prepare(
         formula, data, family, priors, id_col=id_col, missing=missing, centered=centered
     )
@@ -141,6 +158,8 @@ def fit(
         target_accept=target_accept,
         initvals=get_family(family).initvals(design),
         cache_key=key,
+        ess=target,
+        ess_fn=None if target is None else min_bulk_ess_fn(design),
     )
     result = BayesResult(
         idata=idata,
@@ -162,6 +181,9 @@ def fit(
             "centered": centered,
             "target_accept": target_accept,
             "n_dropped": design.n_dropped,
+            "ess": ess,
+            "max_draws": None if target is None else target.max_draws,
+            "max_time": max_time,
         },
         priors_input={k: str(v) for k, v in (priors or {}).items()},
     )
@@ -193,9 +215,7 @@ def sample_prior_predictive(
     with model:
         idata = pm.sample_prior_predictive(draws=draws, random_seed=seed)
     resp = safe_name(design.spec.response)
-    if family == "cumulative" and resp in idata.prior_predictive:
-        import numpy as np
-
+    if resp in idata.prior_predictive:
         codes = idata.prior_predictive[resp].values
-        idata.prior_predictive[resp].values = np.asarray(design.response_levels)[codes]
+        idata.prior_predictive[resp].values = get_family(family).decode(design, codes)
     return idata

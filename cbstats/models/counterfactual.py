@@ -8,9 +8,10 @@ import numpy as np
 import pandas as pd
 
 
-def _probability_draws(result: Any, data: pd.DataFrame, category: Any | None) -> np.ndarray:
+def _probability_draws(result: Any, data: pd.DataFrame, category: Any | None,
+                       new_levels: str | None = None, seed: int | None = None) -> np.ndarray:
     """Draws (S x N) of P(y = 1) for binary families, or P(y = category) for cumulative."""
-    pred = result.predict(data, kind="mean")
+    pred = result.predict(data, kind="mean", new_levels=new_levels, seed=seed)
     if "category" in pred.dims:
         levels = list(pred["category"].values)
         level = levels[-1] if category is None else category
@@ -30,6 +31,8 @@ def counterfactual_change(
     category: Any | None = None,
     prob: float = 0.9,
     id_col: str | None = "case_id",
+    new_levels: str | None = None,
+    seed: int | None = None,
 ) -> pd.DataFrame:
     """Per row: predicted probability as observed and with ``column`` set to ``value``.
 
@@ -54,6 +57,13 @@ def counterfactual_change(
         Mass of the equal-tailed intervals.
     id_col : str or None
         Column identifying rows in the output (the index if None or absent).
+    new_levels : {None, "sample"}
+        Group levels of ``data`` the model was not fitted on: an error by
+        default; ``"sample"`` predicts them as new groups (see
+        :meth:`BayesResult.predict`), with the same new-group effects in
+        both predictions (same ``seed``).
+    seed : int, optional
+        Seed for new-group effects (default: the fit's seed).
 
     Returns
     -------
@@ -65,8 +75,9 @@ def counterfactual_change(
         raise ValueError(f"column {column!r} is not in the data")
     changed = data.copy()
     changed[column] = value
-    p = _probability_draws(result, data, category)
-    q = _probability_draws(result, changed, category)
+    seed = getattr(result, "seed", None) if seed is None else seed
+    p = _probability_draws(result, data, category, new_levels, seed)
+    q = _probability_draws(result, changed, category, new_levels, seed)
     diff = q - p
     a = (1 - prob) / 2
     ids = data[id_col].to_numpy() if id_col and id_col in data else data.index.to_numpy()

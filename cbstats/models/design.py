@@ -9,7 +9,6 @@ centring), so ``predict(newdata)`` is consistent with the fit.
 from __future__ import annotations
 
 import re
-import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +16,9 @@ import formulae
 import numpy as np
 import pandas as pd
 
+from .._warn import warn_user
 from .formula import FormulaSpec, GroupTerm, MonoTerm
+from .scales import encode_levels, mo_levels
 
 __all__ = [
     "Design",
@@ -29,9 +30,6 @@ __all__ = [
     "build_design",
     "used_columns",
 ]
-
-_CBM_GRID = np.array([0.0, 1 / 3, 2 / 3, 1.0])
-
 
 class WeakIdentificationWarning(UserWarning):
     """Part of the model is informed by its prior (almost) only, given these data."""
@@ -73,16 +71,18 @@ class MonoDesign:
         return len(self.levels) - 1
 
     def encode(self, values: pd.Series) -> np.ndarray:
-        return _encode_ordinal(values, self.levels, self.term.var)
+        return encode_levels(values, self.levels, self.term.var)
 
-    def step_matrix(self) -> np.ndarray:
+    def step_matrix(self, index: np.ndarray | None = None) -> np.ndarray:
         """``(N, D)`` indicators ``M[i, j] = 1`` if row ``i`` is above step ``j``.
 
         The monotonic transform of row ``i`` is ``D * M[i] @ zeta`` for the
         simplex ``zeta`` of step proportions (a cumulative sum written as a
-        constant matrix product, which is cheap to differentiate).
+        constant matrix product, which is cheap to differentiate). ``index``:
+        level indices of other rows (default: the fitted rows).
         """
-        return (np.arange(self.D)[None, :] < self.index[:, None]).astype("float64")
+        index = self.index if index is None else np.asarray(index)
+        return (np.arange(self.D)[None, :] < index[:, None]).astype("float64")
 
 
 @dataclass
@@ -205,6 +205,18 @@ def _check_columns(data: pd.DataFrame, cols: list[str]) -> None:
         )
 
 
+def _dropped_message(df: pd.DataFrame, keep: np.ndarray, id_col: str | None) -> str:
+    """``dropped N of M rows ...`` naming the dropped case ids (or index labels) and columns."""
+    gone = df.loc[~keep]
+    ids = gone[id_col] if id_col is not None and id_col in gone else gone.index.to_series()
+    shown = ", ".join(map(str, ids.to_numpy()[:20])) + (" ..." if len(ids) > 20 else "")
+    per_col = gone.isna().sum()
+    cols = ", ".join(f"{c} ({int(n)})" for c, n in per_col[per_col > 0].items())
+    what = "case ids" if id_col is not None and id_col in gone else "rows"
+    return (f"dropped {len(gone)} of {len(df)} rows with missing values in the model's columns "
+            f"[{cols}]: {what} {shown}")
+
+
 def _check_missing(data: pd.DataFrame, cols: list[str]) -> None:
     problems = []
     for c in cols:
@@ -233,8 +245,6 @@ def _ordinal_levels(values: pd.Series) -> list:
     v = values.to_numpy(dtype=float)
     if np.all(v == np.round(v)):
         return list(range(int(v.min()), int(v.max()) + 1))
-    if np.all(np.min(np.abs(v[:, None] - _CBM_GRID[None, :]), axis=1) < 0.011):
-        return [0.0, 0.33, 0.67, 1.0]
     return sorted(np.unique(v).tolist())
 
 
@@ -289,8 +299,7 @@ def _encode_ordinal(values: pd.Series, levels: list, name: str) -> np.ndarray:
     lv = np.asarray(levels, dtype=float)
     d = np.abs(v[:, None] - lv[None, :])
     idx = d.argmin(axis=1)
-    tol = 0.011 if len(lv) == 4 and np.allclose(lv, [0, 0.33, 0.67, 1]) else 1e-9
-    bad = d[np.arange(len(v)), idx] > tol
+    bad = d[np.arange(len(v)), idx] > 1e-9
     if bad.any():
         raise ValueError(
             f"column {name!r}: values {sorted(set(v[bad].tolist()))} are not among the "
@@ -350,42 +359,11 @@ def _z_matrix(data: pd.DataFrame, term: GroupTerm) -> np.ndarray:
 
 
 def _response(spec: FormulaSpec, family: str, data: pd.DataFrame):
-    col = data[spec.response]
-    trials = None
-    levels = None
-    if family == "cumulative":
-        levels = _ordinal_levels(col)
-        if len(levels) < 2:
-            raise ValueError(f"response {spec.response!r} needs at least 2 ordered categories")
-        y = _encode_ordinal(col, levels, spec.response)
-    elif family == "bernoulli":
-        v = col.to_numpy()
-        if pd.api.types.is_bool_dtype(col):
-            y = v.astype(int)
-        else:
-            if not pd.api.types.is_numeric_dtype(col) or not np.isin(v, [0, 1]).all():
-                raise ValueError(f"bernoulli response {spec.response!r} must be 0/1 or boolean")
-            y = v.astype(int)
-    elif family == "binomial":
-        if spec.trials is None:
-            raise ValueError("the binomial family needs 'successes | trials(n) ~ ...'")
-        y = col.to_numpy(dtype=float)
-        trials = data[spec.trials].to_numpy(dtype=float)
-        if (
-            np.any(y != np.round(y))
-            or np.any(trials != np.round(trials))
-            or np.any(y < 0)
-            or np.any(y > trials)
-        ):
-            raise ValueError(
-                f"binomial response {spec.response!r} must be integers in 0..{spec.trials}"
-            )
-        y, trials = y.astype(int), trials.astype(int)
-    else:
-        raise ValueError(f"unknown family {family!r}")
-    if family != "binomial" and spec.trials is not None:
-        raise ValueError(f"trials() is only valid with family='binomial', not {family!r}")
-    return y, trials, levels
+    """Encode the response with the family's rules: ``(y, trials, levels)``."""
+    from .families import get_family
+
+    r = get_family(family).encode_response(spec, data)
+    return r.y, r.trials, r.levels
 
 
 def build_design(
@@ -432,17 +410,17 @@ def build_design(
         keep = ~df.isna().any(axis=1).to_numpy()
         n_dropped = int((~keep).sum())
         if n_dropped:
-            warnings.warn(
-                f"dropped {n_dropped} of {len(df)} rows with missing values in the model's columns",
-                UserWarning,
-                stacklevel=3,
-            )
+            warn_user(_dropped_message(df, keep, id_col), UserWarning)
             df = df.loc[keep]
     _check_missing(df, cols)
     if len(df) == 0:
         raise ValueError("no rows left to fit")
 
+    from .families import Response, get_family
+
     y, trials, response_levels = _response(spec, family, df)
+    one_outcome_per_row = get_family(family).one_outcome_per_row(
+        Response(y, trials, response_levels))
     dm = formulae.design_matrices(spec.population, df, na_action="error")
     common = dm.common
     names: list[str] = []
@@ -465,21 +443,21 @@ def build_design(
     mono: list[MonoDesign] = []
     weak: list[tuple[type[WeakIdentificationWarning], str | None]] = []
     for m in spec.mono:
-        levels = _ordinal_levels(df[m.var])
+        levels = mo_levels(df[m.var], m.var)
         if len(levels) < 2:
-            raise ValueError(f"mo({m.var}) needs at least 2 ordered levels")
-        mono.append(MonoDesign(m, levels, _encode_ordinal(df[m.var], levels, m.var)))
+            raise ValueError(f"mo({m.var}) needs at least 2 ordered levels, got {levels}")
+        mono.append(MonoDesign(m, levels, encode_levels(df[m.var], levels, m.var)))
         weak.append((UnobservedLevelWarning, _unobserved_levels_message(mono[-1])))
     groups = []
     for g in spec.groups:
         levels = _sorted_levels(df, g)
         idx, _ = _group_index(df, g, levels)
         groups.append(GroupDesign(g, levels, idx, _z_matrix(df, g)))
-        if family != "binomial" or np.all(trials == 1):
+        if one_outcome_per_row:
             weak.append((ObservationLevelEffectWarning, _observation_level_message(groups[-1])))
     weak = [(category, message) for category, message in weak if message]
     for category, message in weak if warn_stacklevel else ():
-        warnings.warn(message, category, stacklevel=warn_stacklevel)
+        warn_user(message, category)  # at the user's line, however deep the call
 
     if id_col is not None:
         ids = df[id_col].to_numpy()

@@ -5,17 +5,17 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-import warnings
 
 import arviz as az
 import numpy as np
 import pandas as pd
 import xarray as xr
 
-from .api import data_hash
+from .._warn import warn_user
 from .design import build_design
 from .formula import parse_formula
 from .priors import resolve_priors
+from .provenance import data_hash
 from .result import BayesResult
 
 __all__ = ["ResultFileError", "save_result", "load_result"]
@@ -178,7 +178,7 @@ def load_result(path: str | os.PathLike) -> BayesResult:
     idata, meta = _read_result_file(path)
     data = _dataset_to_data(idata.constant_data, meta["data_info"])
     if data_hash(data) != meta["design_data_hash"]:
-        warnings.warn("stored model data do not match their hash", UserWarning, stacklevel=2)
+        warn_user("stored model data do not match their hash", UserWarning)
     spec = parse_formula(meta["formula"])
     opts = meta["fit_options"]
     design = build_design(spec, data, meta["family"], id_col=opts.get("id_col"), missing="raise",

@@ -1,4 +1,11 @@
-"""Posterior predictions in numpy from the posterior draws (used by BayesResult)."""
+"""Posterior predictions, computed from the model graph at the posterior draws.
+
+The expected response comes from the family's ``mean`` in the sampled graph
+(:mod:`cbstats.models.evaluate`); responses are drawn from it with the
+family's ``random``. No likelihood or linear predictor is re-implemented
+here; this module only prepares the rows (encoding new data with the fitted
+levels) and draws the effects of group levels the fit has not seen.
+"""
 
 from __future__ import annotations
 
@@ -8,75 +15,44 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from .evaluate import graph_functions, posterior_draws
 from .families import get_family
-from .terms import safe_name
+from .terms import design_arrays, safe_name
 
 if TYPE_CHECKING:
+    from .design import Design
     from .result import BayesResult
 
-__all__ = ["linear_predictor_draws", "predict"]
+__all__ = ["group_effect_draws", "predict"]
 
 
-def _draws(post: xr.Dataset, name: str) -> np.ndarray:
-    a = post[name].values
-    return a.reshape((-1,) + a.shape[2:])
+def group_effect_draws(design: Design, posterior: xr.Dataset, draws: dict[str, np.ndarray],
+                       new_levels: dict[str, list], rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Append effects of new group levels to the draws of every ``r_<g>``.
 
-
-def linear_predictor_draws(
-    result: BayesResult, newdata: pd.DataFrame | None, rng: np.random.Generator
-) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    """Draws of the uncentred linear predictor ``eta`` (S x N), the family
-    parameter (cutpoints S x (K-1) or intercept S) and trials (or None)."""
-    d = result.design
-    post = result.posterior
-    if newdata is None:
-        arrs = {
-            "X": d.X,
-            "mono": [m.index for m in d.mono],
-            "groups": [g.index for g in d.groups],
-            "Z": [g.Z for g in d.groups],
-            "new_levels": {g.name: [] for g in d.groups},
-            "trials": d.trials,
-        }
-    else:
-        arrs = d.new_arrays(newdata)
-    n = arrs["X"].shape[0]
-    S = post.sizes["chain"] * post.sizes["draw"]
-    eta = np.zeros((S, n))
-    p = d.X.shape[1]
-    if d.coef_names:
-        b = _draws(post, "b")
-        eta += b[:, :p] @ arrs["X"].T
-        for i, (m, idx) in enumerate(zip(d.mono, arrs["mono"], strict=True)):
-            zeta = _draws(post, f"simplex_{safe_name(m.term.var)}")
-            scale = m.D * np.concatenate([np.zeros((S, 1)), np.cumsum(zeta, axis=1)], axis=1)
-            eta += b[:, p + i, None] * scale[:, idx]
-    for g, idx, Z in zip(d.groups, arrs["groups"], arrs["Z"], strict=True):
+    A level the fit has not seen gets, in each draw, an effect from the
+    population distribution: ``Normal(0, sd)``, or the LKJ covariance for
+    correlated varying slopes. Returns ``draws`` with the ``r_<g>`` extended
+    (levels in the order of :meth:`Design.new_arrays`).
+    """
+    out = dict(draws)
+    for g in design.groups:
         nm = safe_name(g.name)
-        r = _draws(post, f"r_{nm}")  # (S, L) or (S, L, k)
-        n_new = len(arrs["new_levels"][g.name])
-        if n_new:
-            sd = _draws(post, f"sd_{nm}")
-            if g.k == 1:
-                new = rng.normal(size=(S, n_new)) * sd[:, None]
-            else:
-                cor = _draws(post, f"cor_{nm}")
-                cov = cor * sd[:, :, None] * sd[:, None, :]
-                chol = np.linalg.cholesky(cov + 1e-12 * np.eye(g.k))
-                new = np.einsum("sij,snj->sni", chol, rng.normal(size=(S, n_new, g.k)))
-            r = np.concatenate([r, new], axis=1)
-        if g.term.mm:
-            eta += r[:, idx].mean(axis=2)
-        elif g.k == 1:
-            eta += r[:, idx] * Z[:, 0]
+        n_new = len(new_levels.get(g.name, []))
+        if not n_new or f"r_{nm}" not in out:
+            continue
+        r = out[f"r_{nm}"]
+        S = r.shape[0]
+        sd = posterior_draws(posterior, [f"sd_{nm}"])[f"sd_{nm}"]
+        if g.k == 1:
+            new = rng.normal(size=(S, n_new)) * sd[:, None]
         else:
-            eta += np.einsum("snk,nk->sn", r[:, idx, :], Z)
-    fam = get_family(d.family)
-    if fam.par in post:
-        par = _draws(post, fam.par)
-    else:
-        par = np.zeros(S)
-    return eta, par, arrs.get("trials")
+            cor = posterior_draws(posterior, [f"cor_{nm}"])[f"cor_{nm}"]
+            cov = cor * sd[:, :, None] * sd[:, None, :]
+            chol = np.linalg.cholesky(cov + 1e-12 * np.eye(g.k))
+            new = np.einsum("sij,snj->sni", chol, rng.normal(size=(S, n_new, g.k)))
+        out[f"r_{nm}"] = np.concatenate([r, new], axis=1)
+    return out
 
 
 def predict(
@@ -90,28 +66,30 @@ def predict(
     if kind not in ("mean", "pps"):
         raise ValueError(f"kind must be 'mean' or 'pps', got {kind!r}")
     d = result.design
-    if d.family == "binomial" and newdata is not None and kind == "pps":
-        if d.spec.trials not in newdata:
-            raise ValueError(f"newdata needs the trials column {d.spec.trials!r} for kind='pps'")
-    rng = np.random.default_rng(seed)
-    eta, par, trials = linear_predictor_draws(result, newdata, rng)
-    fam = get_family(d.family)
-    C, D = result.posterior.sizes["chain"], result.posterior.sizes["draw"]
+    family = get_family(d.family)
     if newdata is None:
-        obs = d.obs_ids
-    elif d.id_col and d.id_col in newdata:
-        obs = newdata[d.id_col].to_numpy()
+        arrays, obs, trials = None, d.obs_ids, d.trials
     else:
-        obs = newdata.index.to_numpy()
-    if kind == "mean":
-        val = fam.mean(eta, par, trials)
-    else:
-        val = fam.simulate(eta, par, trials, rng)
-        if d.family == "cumulative":
-            val = np.asarray(d.response_levels)[val]
+        arrays = d.new_arrays(newdata)
+        trials = arrays.get("trials")
+        if d.id_col and d.id_col in newdata:
+            obs = newdata[d.id_col].to_numpy()
+        else:
+            obs = newdata.index.to_numpy()
+    if kind == "pps" and d.trials is not None and trials is None:
+        raise ValueError(f"newdata needs the trials column {d.spec.trials!r} for kind='pps'")
+    rng = np.random.default_rng(seed)
+    fns = graph_functions(result)
+    draws = posterior_draws(result.posterior, fns.parameter_names("mean"))
+    if arrays is not None:
+        draws = group_effect_draws(d, result.posterior, draws, arrays["new_levels"], rng)
+    val = fns.evaluate("mean", draws, design_arrays(d, arrays))
+    if kind == "pps":
+        val = family.decode(d, family.random(val, trials, rng))
+    C, D = result.posterior.sizes["chain"], result.posterior.sizes["draw"]
     dims = ["chain", "draw", "obs"]
     coords = {"chain": np.arange(C), "draw": np.arange(D), "obs": obs}
     if val.ndim == 3:
         dims.append("category")
-        coords["category"] = [str(v) for v in d.response_levels]
+        coords["category"] = family.categories(d)
     return xr.DataArray(val.reshape((C, D) + val.shape[1:]), dims=dims, coords=coords, name=kind)

@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 import pymc as pm
 
+from .checks import prior_param_problems
 from .design import Design
 
 __all__ = ["DEFAULT_PRIORS", "Prior", "resolve_priors", "make_rv", "make_signed_scale_rv"]
@@ -76,6 +77,9 @@ class Prior:
         unknown = set(params) - set(names)
         if unknown or set(params) != set(names):
             raise ValueError(f"{dist} prior needs parameters {names}, got {sorted(params)}")
+        problems = prior_param_problems(dist, {k: params[k] for k in names})
+        if problems:
+            raise ValueError("; ".join(problems))
         object.__setattr__(self, "dist", dist)
         object.__setattr__(self, "params", {k: float(params[k]) for k in names})
 
@@ -131,10 +135,11 @@ def _b_scales(design: Design) -> dict[str, float]:
 
 def prior_keys(design: Design) -> dict[str, str]:
     """All valid prior keys for this design, mapped to their class."""
+    from .families import get_family
+
     keys = {"b": "b", "sd": "sd", "simplex": "simplex", "cor": "cor"}
-    keys["cutpoints" if design.family == "cumulative" else "intercept"] = (
-        "cutpoints" if design.family == "cumulative" else "intercept"
-    )
+    family_class = get_family(design.family).prior_class
+    keys[family_class] = family_class
     for n in design.coef_names:
         keys[f"b[{n}]"] = "b"
     for g in design.groups:

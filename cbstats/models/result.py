@@ -16,11 +16,13 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from .._warn import warn_user
 from .design import Design
+from .ess_target import diagnostics_row
 from .terms import coef_dim, safe_name
 
 if TYPE_CHECKING:
-    from .loo import ELPDResult
+    from .elpd import ELPDResult
 
 __all__ = ["BayesResult", "DiagnosticsError", "SUMMARY_COLUMNS", "THRESHOLDS"]
 
@@ -193,7 +195,10 @@ class BayesResult:
         """Convergence checks on every reported parameter (group effects included).
 
         Checks: max R-hat <= 1.01, min bulk ESS >= 400, min tail ESS >= 400,
-        zero divergent transitions, E-BFMI >= 0.3 in every chain.
+        zero divergent transitions, E-BFMI >= 0.3 in every chain; for a fit
+        with an ESS target (``fit(..., ess=N)``) also ``ess_target``: the
+        target, the draws per chain and batches it took, and whether a cap
+        was hit.
 
         Parameters
         ----------
@@ -240,6 +245,9 @@ class BayesResult:
             bfmi = np.atleast_1d(az.bfmi(self.idata))
             bad = [f"chain {i}" for i, v in enumerate(bfmi) if not v >= THRESHOLDS["e_bfmi"]]
             add("e_bfmi", f">= {THRESHOLDS['e_bfmi']}", float(np.min(bfmi)), bad, not bad)
+        target_row = diagnostics_row(self.idata)  # fit(..., ess=N): target, batches, caps
+        if target_row is not None:
+            rows.append(target_row)
         table = pd.DataFrame(rows)
         failed = table[~table["passed"]]
         if len(failed):
@@ -251,7 +259,7 @@ class BayesResult:
             if strict:
                 raise DiagnosticsError(msg)
             if warn:
-                warnings.warn(msg, UserWarning, stacklevel=2)
+                warn_user(msg, UserWarning)
         from ..display import DiagnosticsTable  # a DataFrame that prints compactly
 
         return DiagnosticsTable(table)
@@ -263,15 +271,14 @@ class BayesResult:
         kind: str = "mean",
         *,
         seed: int | None = None,
+        new_levels: str | None = None,
     ) -> xr.DataArray:
         """Posterior predictions for ``newdata`` (the fitted data if None).
 
         Parameters
         ----------
         newdata
-            DataFrame with the predictor and grouping columns. Group levels not
-            seen in the fit get effects drawn from the population distribution
-            (``Normal(0, sd)``, or the LKJ covariance for correlated slopes).
+            DataFrame with the predictor and grouping columns.
         kind
             ``"mean"``: expected response per draw -- success probability for
             bernoulli/binomial, category probabilities (extra dim
@@ -280,14 +287,25 @@ class BayesResult:
             binomial).
         seed
             Seed for new-level effects and predictive draws.
+        new_levels
+            Group levels of ``newdata`` that the model was not fitted on:
+            None (default) raises a ``ValueError`` naming each with the
+            nearest fitted levels (``"South Asia"`` vs ``"south_asia"`` is a
+            typo, not a new region); ``"sample"`` predicts them as new groups,
+            their effects drawn from the population distribution
+            (``Normal(0, sd)``, or the LKJ covariance for correlated slopes),
+            still warning about levels close to fitted ones. See
+            :mod:`cbstats.models.newlevels`.
 
         Returns
         -------
         xarray.DataArray
             Dims ``(chain, draw, obs[, category])``.
         """
+        from .newlevels import check_new_levels
         from .predict import predict
 
+        check_new_levels(self.design, newdata, new_levels)
         return predict(self, newdata, kind=kind, seed=seed)
 
     def posterior_predictive(self, seed: int | None = None) -> xr.DataArray:

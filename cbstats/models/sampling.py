@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import os
 import sys
-import warnings
 
 import arviz as az
 import numpy as np
 import pymc as pm
+
+from .._warn import warn_user
+from .ess_target import EssTarget, sample_nutpie_to_target, sample_pymc_to_target
 
 __all__ = ["sample_model", "resolve_progressbar", "new_seed"]
 
@@ -46,7 +48,8 @@ _CACHE_SIZE = 4
 
 
 def _sample_nutpie(
-    model, draws, tune, chains, seed, progressbar, cores, target_accept, initvals, cache_key
+    model, draws, tune, chains, seed, progressbar, cores, target_accept, initvals, cache_key,
+    data=None, ess=None, ess_fn=None,
 ):
     import nutpie
 
@@ -57,9 +60,16 @@ def _sample_nutpie(
             _COMPILED[cache_key] = compiled
             while len(_COMPILED) > _CACHE_SIZE:
                 _COMPILED.pop(next(iter(_COMPILED)))
+    if data:
+        compiled = compiled.with_data(**data)
     kwargs = {}
     if target_accept is not None:
         kwargs["target_accept"] = target_accept
+    if ess is not None:  # sample on, adaptation kept, until the bulk-ESS target or a cap
+        return sample_nutpie_to_target(
+            compiled, target=ess, draws=draws, ess_fn=ess_fn, clean=_clean, tune=tune,
+            chains=chains, cores=cores, seed=seed, save_warmup=False, progress_bar=progressbar,
+            **kwargs)
     idata = nutpie.sample(
         compiled,
         draws=draws,
@@ -75,12 +85,20 @@ def _sample_nutpie(
 
 
 def _sample_pymc(
-    model, draws, tune, chains, seed, progressbar, cores, target_accept, initvals, cache_key
+    model, draws, tune, chains, seed, progressbar, cores, target_accept, initvals, cache_key,
+    data=None, ess=None, ess_fn=None,
 ):
+    if ess is not None:  # PyMC runs cannot be extended: re-run with the projected draws
+        def run(n):
+            return _sample_pymc(model, n, tune, chains, seed, progressbar, cores, target_accept,
+                                initvals, cache_key, data)
+        return sample_pymc_to_target(run, target=ess, draws=draws, ess_fn=ess_fn)
     kwargs = {}
     if target_accept is not None:
         kwargs["target_accept"] = target_accept
     with model:
+        if data:
+            pm.set_data(data)
         idata = pm.sample(
             draws=draws,
             tune=tune,
@@ -111,6 +129,9 @@ def sample_model(
     log_likelihood: bool = True,
     initvals: dict | None = None,
     cache_key: tuple | None = None,
+    data: dict | None = None,
+    ess: EssTarget | None = None,
+    ess_fn=None,
 ) -> tuple[az.InferenceData, str]:
     """Sample the posterior of ``model`` and add the pointwise log-likelihood.
 
@@ -139,6 +160,14 @@ def sample_model(
         Hashable identity of the model (formula, data hash, priors, ...). A
         nutpie model compiled under the same key in this process is reused,
         so a repeated ("warm") fit skips compilation.
+    data
+        New values of data containers (e.g. ``{"obs_weight": w}`` for a
+        k-fold fold), set without recompiling.
+    ess, ess_fn
+        A bulk-ESS target (:class:`~cbstats.models.ess_target.EssTarget`) and
+        the function ``idata -> (min bulk ESS, parameter)`` that measures it:
+        sampling continues in batches until the target or a cap is reached
+        (see :mod:`cbstats.models.ess_target`). None: exactly ``draws``.
 
     Returns
     -------
@@ -150,21 +179,19 @@ def sample_model(
         raise ValueError(f"sampler must be 'nutpie' or 'pymc', got {sampler!r}")
     progress = resolve_progressbar(progressbar)
     cores = cores or min(chains, os.cpu_count() or 1)
-    args = (model, draws, tune, chains, int(seed), progress, cores, target_accept, initvals, cache_key)
+    args = (model, draws, tune, chains, int(seed), progress, cores, target_accept, initvals, cache_key,
+            data)
     used = sampler
     if sampler == "nutpie":
         try:
-            idata = _sample_nutpie(*args)
+            idata = _sample_nutpie(*args, ess=ess, ess_fn=ess_fn)
         except Exception as exc:  # noqa: BLE001 - any nutpie failure triggers the fallback
-            warnings.warn(
-                f"nutpie failed ({type(exc).__name__}: {exc}); falling back to PyMC's NUTS",
-                RuntimeWarning,
-                stacklevel=2,
-            )
+            warn_user(f"nutpie failed ({type(exc).__name__}: {exc}); falling back to PyMC's NUTS",
+                      RuntimeWarning)
             used = "pymc"
-            idata = _sample_pymc(*args)
+            idata = _sample_pymc(*args, ess=ess, ess_fn=ess_fn)
     else:
-        idata = _sample_pymc(*args)
+        idata = _sample_pymc(*args, ess=ess, ess_fn=ess_fn)
     if log_likelihood:
         pm.compute_log_likelihood(idata, model=model, progressbar=False)
     return idata, used

@@ -54,7 +54,8 @@ import pytensor.tensor as pt
 from .design import Design, GroupDesign, MonoDesign
 from .priors import Prior, make_dist, make_rv, make_signed_scale_rv
 
-__all__ = ["safe_name", "model_coords", "linear_predictor", "CENTERED_MIN_PER_LEVEL"]
+__all__ = ["safe_name", "model_coords", "linear_predictor", "design_arrays", "mono_steps",
+           "CENTERED_MIN_PER_LEVEL"]
 
 CENTERED_MIN_PER_LEVEL = 100
 
@@ -77,9 +78,6 @@ def model_coords(design: Design) -> dict[str, list]:
     coords: dict[str, list] = {"obs": list(design.obs_ids)}
     if design.coef_names:
         coords["term"] = design.coef_names
-    if design.family == "cumulative":
-        lv = [str(v) for v in design.response_levels]
-        coords["cutpoint"] = [f"{a}|{b}" for a, b in zip(lv[:-1], lv[1:], strict=True)]
     for g in design.groups:
         coords[g.name] = g.levels
         if g.k > 1:
@@ -107,15 +105,59 @@ def batch_dims(D: int) -> tuple[str, str]:  # noqa: N803 - D as in the paper
     return f"mo{D}__term", f"mo{D}__step"
 
 
-def population_effects(design: Design, priors: dict[str, Prior], center: bool):
+def mono_steps(design: Design, indices: list[np.ndarray] | None = None) -> np.ndarray:
+    """Step indicators of every ``mo()`` term, in the column order of the model.
+
+    ``indices`` are the level indices of each ``mo()`` term (default: the
+    design's own rows); columns are grouped by batch (terms with equal ``D``)
+    as in :func:`monotonic_effects`. Shape ``(N, sum of D)``.
+    """
+    if indices is None:
+        indices = [m.index for m in design.mono]
+    columns = [np.zeros((len(indices[0]) if indices else design.n_obs, 0))]
+    for _, members in mono_batches(design).items():
+        for i in members:
+            columns.append(design.mono[i].step_matrix(np.asarray(indices[i])))
+    return np.concatenate(columns, axis=1)
+
+
+def design_arrays(design: Design, new: dict | None = None) -> dict[str, np.ndarray]:
+    """The numeric inputs of the model graph, by data-container name.
+
+    ``new`` is the output of :meth:`Design.new_arrays` (arrays of new data; the
+    group indices may point past the fitted levels); None gives the fitted
+    rows. Keys: ``data_X``, ``data_mo_steps``, ``data_index_<g>``,
+    ``data_Z_<g>`` and ``data_trials`` (when the design has trials).
+    """
+    if new is None:
+        new = {"X": design.X, "mono": [m.index for m in design.mono],
+               "groups": [g.index for g in design.groups], "Z": [g.Z for g in design.groups],
+               "trials": design.trials}
+    out = {"data_X": np.asarray(new["X"], dtype="float64"),
+           "data_mo_steps": mono_steps(design, new["mono"]) if design.mono else
+           np.zeros((len(new["X"]), 0))}
+    for g, idx, Z in zip(design.groups, new["groups"], new["Z"], strict=True):
+        out[f"data_index_{safe_name(g.name)}"] = np.asarray(idx, dtype="int32")
+        out[f"data_Z_{safe_name(g.name)}"] = np.asarray(Z, dtype="float64")
+    if design.trials is not None:
+        trials = new.get("trials")  # absent for new data without the trials column
+        out["data_trials"] = np.asarray(np.ones(len(new["X"])) if trials is None else trials,
+                                        dtype="int64")
+    return out
+
+
+def population_effects(design: Design, priors: dict[str, Prior], center: bool, data: dict):
     """Population terms and ``mo()`` terms: returns ``(eta, offset)``.
 
     ``eta`` uses centred predictors when ``center``; ``offset`` is what the
-    uncentred linear predictor adds (``eta_raw = eta + offset``).
+    uncentred linear predictor adds (``eta_raw = eta + offset``). ``data``
+    holds the data containers (see :func:`design_arrays`); the centring
+    constants always come from the fitted rows of ``design``.
     """
     names = design.coef_names
+    n_rows = data["data_X"].shape[0]
     if not names:
-        return pt.zeros(design.n_obs), pt.constant(0.0)
+        return pt.zeros((n_rows,)), pt.constant(0.0)
     ps = [priors[f"b[{n}]"] for n in names]
     if len({p.dist for p in ps}) == 1 and ps[0].dist in ("normal", "student_t"):
         kw = {k: np.array([p.params[k] for p in ps]) for k in ps[0].params}
@@ -130,15 +172,15 @@ def population_effects(design: Design, priors: dict[str, Prior], center: bool):
     offset = pt.constant(0.0)
     if p:
         mean = design.X_mean if center else np.zeros(p)
-        eta = pt.dot(design.X - mean, b[:p])
+        eta = pt.dot(data["data_X"] - mean, b[:p])
         offset = offset + pt.dot(mean, b[:p])
     else:
-        eta = pt.zeros(design.n_obs)
-    eta_mo, offset_mo = monotonic_effects(design, priors, b[p:], center)
+        eta = pt.zeros((n_rows,))
+    eta_mo, offset_mo = monotonic_effects(design, priors, b[p:], center, data)
     return eta + eta_mo, offset + offset_mo
 
 
-def monotonic_effects(design: Design, priors: dict[str, Prior], b_mo, center: bool):
+def monotonic_effects(design: Design, priors: dict[str, Prior], b_mo, center: bool, data: dict):
     """All ``mo()`` terms at once: returns ``(eta, offset)``.
 
     The terms with the same number of steps ``D`` share one batched Dirichlet
@@ -150,8 +192,8 @@ def monotonic_effects(design: Design, priors: dict[str, Prior], b_mo, center: bo
     whole block costs a single matrix-vector product.
     """
     if not design.mono:
-        return pt.zeros(design.n_obs), pt.constant(0.0)
-    columns, weights = [], []
+        return pt.zeros((data["data_X"].shape[0],)), pt.constant(0.0)
+    weights = []
     for D, members in mono_batches(design).items():
         alpha = np.array([
             np.full(D, priors[f"simplex[{design.mono[i].term.name}]"].params["alpha"])
@@ -161,12 +203,11 @@ def monotonic_effects(design: Design, priors: dict[str, Prior], b_mo, center: bo
         for row, i in enumerate(members):
             m = design.mono[i]
             pm.Deterministic(f"simplex_{safe_name(m.term.var)}", zeta[row], dims=step_dim(m))
-            columns.append(m.step_matrix())
         weights.append((zeta * (b_mo[members] * D)[:, None]).ravel())
-    steps = np.concatenate(columns, axis=1)
     w = pt.concatenate(weights) if len(weights) > 1 else weights[0]
-    mean = steps.mean(axis=0) if center else np.zeros(steps.shape[1])
-    return pt.dot(steps - mean, w), pt.dot(mean, w)
+    fitted = mono_steps(design)  # centring constants from the fitted rows
+    mean = fitted.mean(axis=0) if center else np.zeros(fitted.shape[1])
+    return pt.dot(data["data_mo_steps"] - mean, w), pt.dot(mean, w)
 
 
 def _use_centered(design: Design, g: GroupDesign, centered: bool | None) -> bool:
@@ -184,6 +225,7 @@ def varying_effects(
     *,
     zero_sum: bool,
     centered: bool | None = None,
+    data: dict,
 ):
     """The contribution of one ``(... | g)`` or ``mm()`` term to the linear predictor.
 
@@ -192,6 +234,7 @@ def varying_effects(
     grouping factor's levels as coordinate.
     """
     nm = safe_name(g.name)
+    index, Z = data[f"data_index_{nm}"], data[f"data_Z_{nm}"]
     sd_prior = priors[f"sd[{g.name}]"]
     if g.k == 1:
         centred = _use_centered(design, g, centered)
@@ -214,8 +257,8 @@ def varying_effects(
             r = pm.Deterministic(f"r_{nm}", scale * z, dims=g.name)
         if g.term.mm:
             M = g.index.shape[1]
-            return r[g.index].sum(axis=1) / M
-        return r[g.index] * g.Z[:, 0]
+            return r[index].sum(axis=1) / M
+        return r[index] * Z[:, 0]
     # correlated varying intercept(s) and slopes: non-centred with LKJ Cholesky factor
     eta = priors[f"cor[{g.name}]"].params["eta"]
     packed = pm.LKJCholeskyCov(
@@ -233,18 +276,24 @@ def varying_effects(
     else:
         z = pm.Normal(f"z_{nm}", 0.0, 1.0, dims=(coef_dim(g), g.name))
     r = pm.Deterministic(f"r_{nm}", pt.dot(chol, z).T, dims=(g.name, coef_dim(g)))
-    return (r[g.index] * g.Z).sum(axis=1)
+    return (r[index] * Z).sum(axis=1)
 
 
 def linear_predictor(
-    design: Design, priors: dict[str, Prior], *, center: bool, centered: bool | None = None
+    design: Design, priors: dict[str, Prior], *, center: bool, centered: bool | None = None,
+    data: dict | None = None,
 ):
     """Assemble population, monotonic and varying terms: returns ``(eta, offset)``.
 
     Must be called inside a :class:`pymc.Model` context with
-    :func:`model_coords` registered.
+    :func:`model_coords` registered. ``data`` maps the names of
+    :func:`design_arrays` to tensors (data containers); by default
+    :class:`pymc.Data` containers of the fitted rows are created.
     """
-    eta, offset = population_effects(design, priors, center)
+    if data is None:
+        data = {k: pm.Data(k, v) for k, v in design_arrays(design).items()}
+    eta, offset = population_effects(design, priors, center, data)
     for g in design.groups:
-        eta = eta + varying_effects(design, g, priors, zero_sum=center, centered=centered)
+        eta = eta + varying_effects(design, g, priors, zero_sum=center, centered=centered,
+                                    data=data)
     return eta, offset

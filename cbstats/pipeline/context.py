@@ -43,6 +43,11 @@ class RunContext:
         ``text``, ``model``), shown at the top of the report.
     analysis : str or None
         The analysis now running (set by :func:`reproduce`); recorded with every output.
+    executor : cbstats.refits.Executor or None
+        Where groups of refits run (k-fold, robustness refits); None: in this process.
+    elpd : dict
+        The study's elpd of each fit by name (PSIS-LOO, or exact k-fold where
+        Pareto k is high), computed once and used by every table.
     """
 
     out: Path
@@ -57,6 +62,8 @@ class RunContext:
     records: list[dict[str, Any]] = field(default_factory=list)
     findings: list[dict[str, Any]] = field(default_factory=list)
     analysis: str | None = None
+    executor: Any = None
+    elpd: dict[str, Any] = field(default_factory=dict)
     _fits_by_note: dict[str, tuple[int, list[str]]] = field(default_factory=dict, repr=False)
 
     def add_fit_note(self, message: str, fit: str) -> None:

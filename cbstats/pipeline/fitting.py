@@ -16,8 +16,9 @@ SETTINGS = {
     "main": {"draws": 3000, "tune": 1500, "chains": 4, "target_accept": 0.95},
     # comparison and robustness refits
     "secondary": {"draws": 3000, "tune": 1500, "chains": 4, "target_accept": 0.95},
-    # k-fold refits only estimate the elpd of held-out cases
-    "kfold": {"draws": 500, "tune": 500, "chains": 2},
+    # k-fold: every fold uses its full fit's model, priors, tuning, chains and target_accept;
+    # only the number of draws is smaller (it changes the Monte Carlo error only)
+    "kfold": {"draws": 1000},
 }
 QUICK = {"draws": 100, "tune": 100, "chains": 2}
 KFOLD = {"full": 5, "quick": 2}
@@ -31,7 +32,7 @@ def fit_settings(ctx: RunContext, purpose: str = "main") -> dict[str, float]:
     per chain for the main models and the comparison and robustness refits.
     """
     if ctx.quick:
-        return dict(QUICK)
+        return {k: v for k, v in QUICK.items() if k in SETTINGS[purpose]}
     return dict(SETTINGS[purpose])
 
 
@@ -61,7 +62,45 @@ def get_fit(ctx: RunContext, name: str, formula: str, family: str, data: pd.Data
         warnings.simplefilter("ignore", WeakIdentificationWarning)
         result = fit(formula, data, family, seed=seed, id_col="case_id", check=False,
                      **settings, **options)
-    seconds = time.perf_counter() - t0
+    return _record_fit(ctx, name, formula, family, result, time.perf_counter() - t0, save, settings)
+
+
+def get_fits(ctx: RunContext, fits: list[tuple[str, str, str, pd.DataFrame]], *, label: str,
+             save: bool = False, purpose: str = "secondary"):
+    """Fit several models as one group of refits on ``ctx.executor`` (see :mod:`cbstats.refits`).
+
+    ``fits`` lists ``(name, formula, family, data)``; models already fitted in
+    this run are reused. Every fit is recorded as by :func:`get_fit`; a line
+    reports the finished group. If a fit raises, the others still run, then
+    :class:`cbstats.refits.RefitError` names every failure.
+    """
+    from ..refits import SerialExecutor
+    from ..refits.fits import FitTask, restore, run_fit
+
+    settings = fit_settings(ctx, purpose)
+    todo = [f for i, f in enumerate(fits)
+            if f[0] not in ctx.bayes and f[0] not in [g[0] for g in fits[:i]]]
+    tasks = [FitTask(name, formula, family, data,
+                     {"seed": fit_seed(ctx, name), "id_col": "case_id", "check": False, **settings})
+             for name, formula, family, data in todo]
+    if tasks:
+        executor = ctx.executor or SerialExecutor()
+        print(f"    {label}: {len(tasks)} fits ({settings['chains']} chains x "
+              f"{settings['draws']} draws) on {executor.name} ...", flush=True)
+        run = executor.run(run_fit, tasks, keys=[t.name for t in tasks], label=label)
+        if executor.report is None:  # else the executor reports the finished group itself
+            print(f"    {run.summary()}", flush=True)
+        run.raise_for_failures()
+        for task, outcome in zip(tasks, run.outcomes, strict=True):
+            _record_fit(ctx, task.name, task.formula, task.family, restore(outcome.value),
+                        outcome.seconds, save, settings)
+    return [ctx.bayes[f[0]] for f in fits]
+
+
+def _record_fit(ctx: RunContext, name: str, formula: str, family: str, result, seconds: float,
+                save: bool, settings: dict[str, Any]):
+    """Record a finished fit: notes, diagnostics line, manifest entry, outputs, cache."""
+    seed = result.seed
     for message in result.design.weak_identification:
         ctx.add_fit_note(message, f"{name} ({result.design.n_obs} cases)")
     diagnostics = result.diagnostics(warn=False)

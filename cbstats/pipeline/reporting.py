@@ -53,7 +53,10 @@ def coefficient_tables(ctx: RunContext) -> None:
             continue
         title = ("Ordinal model of transformation (0-3)" if kind == "ordinal"
                  else "Binary model of institutionalized transformation")
-        table = coef_table(results, prob=0.90, title=title)
+        # the elpd the study computed (k-fold where PSIS-LOO is unreliable), not a second estimate
+        elpd = {f"Bayesian {kind}": ctx.elpd[f"bayes_{kind}"]} if f"bayes_{kind}" in ctx.elpd \
+            else "psis"
+        table = coef_table(results, prob=0.90, title=title, loo=elpd)
         write_table_formats(
             ctx, f"coefficients_{kind}", table, model=", ".join(names),
             title=f"Coefficients: {title[0].lower()}{title[1:]}",

@@ -6,7 +6,9 @@ import sys
 import time
 import traceback
 from collections.abc import Sequence
+from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 from ..casedata import CaseDataError, load_cbm, read_case_package
 from . import provenance
@@ -31,6 +33,9 @@ def reproduce(
     strict: bool = False,
     data_path: str | Path | None = None,
     command: Sequence[str] | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    executor: Any = None,
 ) -> int:
     """Run every analysis (or those named in ``only``) and write ``manifest.json``.
 
@@ -50,6 +55,11 @@ def reproduce(
         A case package folder to use instead of the bundled dataset.
     command : sequence of str, optional
         Command line recorded in the manifest (default: ``sys.argv``).
+    workers, scheduler, executor : optional
+        Where groups of refits (comparison models, k-fold, robustness refits)
+        run: local workers, a Dask scheduler address, or an executor / Dask
+        client; default from ``CBSTATS_SCHEDULER`` / ``CBSTATS_WORKERS``, else
+        one local worker per core (see :func:`cbstats.refits.get_executor`).
 
     Returns
     -------
@@ -64,13 +74,29 @@ def reproduce(
     started = provenance.now_utc()
     t0 = time.perf_counter()
     selected = [get_analysis(n) for n in only] if only else list(ANALYSES)
+    from ..refits import check_writable
+    from ..refits.config import executor_scope
+
+    with ExitStack() as stack:
+        try:  # bad settings are reported before any work starts
+            check_writable(out)
+            ex = stack.enter_context(executor_scope(executor, workers=workers, scheduler=scheduler))
+        except (ValueError, ConnectionError, PermissionError) as err:
+            _say(f"FAILED: {err}. Nothing was run.")
+            return 2
+        previous, ex.report = ex.report, lambda line: _say(f"    {line}")  # a line per group
+        stack.callback(setattr, ex, "report", previous)
+        return _run(out, selected, seed, quick, strict, data_path, command, ex, started, t0)
+
+
+def _run(out, selected, seed, quick, strict, data_path, command, ex, started, t0) -> int:
     try:
         data = read_case_package(data_path) if data_path else load_cbm()
     except CaseDataError as err:
         _say(err.report())
         _say(f"FAILED: the dataset did not validate; nothing was run. Outputs: {out}/ (none written)")
         return 1
-    ctx = RunContext(out=out, seed=seed, quick=quick, data=data)
+    ctx = RunContext(out=out, seed=seed, quick=quick, data=data, executor=ex)
     runs = []
     note_analyses: list[str | None] = []  # the analysis that first recorded each note
     for i, analysis in enumerate(selected, start=1):
@@ -98,6 +124,7 @@ def reproduce(
         "seed": seed,
         "quick": quick,
         "strict": strict,
+        "refits": {"backend": ex.name, "workers": ex.n_workers},
         "git_commit": provenance.git_commit(Path(__file__).resolve().parent),
         "environment": provenance.environment(),
         "data": {

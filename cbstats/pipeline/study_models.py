@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .context import RunContext
-from .fitting import KFOLD, fit_settings, get_fit
+from .fitting import KFOLD, fit_settings, get_fit, get_fits
 from .specs import COMPARISON_ORDINAL, CONDITION_TERMS, MAIN_BINARY, MAIN_ORDINAL, PROCESS_TERMS
 
 
@@ -41,6 +41,26 @@ def ppc_table(result, observed: pd.Series) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def model_elpd(ctx: RunContext, name: str, result):
+    """The study's elpd of fit ``name``: PSIS-LOO, or exact k-fold where Pareto k is high.
+
+    Computed once per run (every fold with the fit's own priors, centring and
+    sampler settings, on ``ctx.executor``) and kept in ``ctx.elpd``, so the
+    comparison tables and the coefficient tables report the same number.
+    Warnings (high Pareto k, failed folds) become notes of the run.
+    """
+    if name not in ctx.elpd:
+        folds = KFOLD["quick" if ctx.quick else "full"]
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            ctx.elpd[name] = result.loo(folds=folds, seed=ctx.seed, executor=ctx.executor,
+                                        **fit_settings(ctx, "kfold"))
+        for message in sorted({str(w.message) for w in caught
+                               if "Pareto" in str(w.message) or "k-fold" in str(w.message)}):
+            ctx.add_fit_note(message, name)
+    return ctx.elpd[name]
+
+
 def models(ctx: RunContext) -> None:
     """Main ordinal (transformation) and binary (institutionalized) models."""
     from .analyses import ensure_baselines
@@ -66,6 +86,9 @@ def models(ctx: RunContext) -> None:
     from .findings import coefficient_findings
     from .reporting import coefficient_tables, model_figures
 
+    for name, result in (("bayes_ordinal", ordinal), ("bayes_binary", binary)):
+        model_elpd(ctx, name, result)
+
     coefficient_tables(ctx)
     group_effects = ordinal.summary(group_effects=True)
     ctx.write_table("bayes_ordinal_group_effects", group_effects[group_effects["param_class"] == "r"],
@@ -83,34 +106,36 @@ def models(ctx: RunContext) -> None:
 def comparison(ctx: RunContext) -> None:
     """Conditions only vs process only vs both; complete pooling vs hierarchical (LOO / k-fold)."""
     from ..models import compare
+    from ..models.compare import check_same_observations
     from .analyses import complete_cases
     from .findings import comparison_findings
 
     data = complete_cases(ctx)
-    folds = KFOLD["quick" if ctx.quick else "full"]
-    kfold_settings = {k: v for k, v in fit_settings(ctx, "kfold").items() if k != "target_accept"}
-    results = {}
-    for label, formula in COMPARISON_ORDINAL.items():
-        name = "bayes_ordinal" if formula == MAIN_ORDINAL else "cmp_" + "_".join(
-            w for w in label.replace(",", "").replace("(", "").replace(")", "").split() if w != "+")
-        results[label] = get_fit(ctx, name, formula, "cumulative", data, save=False, purpose="secondary")
-    binary = {
-        "binary hierarchical": get_fit(ctx, "bayes_binary", MAIN_BINARY, "bernoulli", data),
-        "binary complete pooling": get_fit(
-            ctx, "cmp_binary_pooled", f"institutionalized ~ {CONDITION_TERMS} + {PROCESS_TERMS}",
-            "bernoulli", data, save=False, purpose="secondary"),
-    }
-    for name, group in (("ordinal", results), ("binary", binary)):
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            table = compare(group, folds=folds, seed=ctx.seed, **kfold_settings)
-        notes = sorted({str(w.message) for w in caught if "Pareto" in str(w.message)})
-        ctx.notes.extend(f"model comparison ({name}: {', '.join(group)}): {n}" for n in notes)
+    names = {label: "bayes_ordinal" if formula == MAIN_ORDINAL else "cmp_" + "_".join(
+        w for w in label.replace(",", "").replace("(", "").replace(")", "").split() if w != "+")
+        for label, formula in COMPARISON_ORDINAL.items()}
+    pooled = f"institutionalized ~ {CONDITION_TERMS} + {PROCESS_TERMS}"
+    main_fits(ctx)
+    fitted = get_fits(ctx, [*((names[label], formula, "cumulative", data)
+                              for label, formula in COMPARISON_ORDINAL.items()),
+                            ("cmp_binary_pooled", pooled, "bernoulli", data)],
+                      label="comparison models")
+    ordinal = {label: (names[label], result)
+               for label, result in zip(COMPARISON_ORDINAL, fitted, strict=False)}
+    binary = {"binary hierarchical": ("bayes_binary", ctx.bayes["bayes_binary"]),
+              "binary complete pooling": ("cmp_binary_pooled", fitted[-1])}
+    for name, group in (("ordinal", ordinal), ("binary", binary)):
+        # same observation ids in every model, checked before any k-fold refit
+        check_same_observations({label: result for label, (_, result) in group.items()})
+        elpds = {label: model_elpd(ctx, fit_name, result)
+                 for label, (fit_name, result) in group.items()}
+        table = compare(elpds)
         ctx.write_table(f"model_comparison_{name}", table, model=", ".join(group),
                         title=f"Comparison of the {name} models by expected log predictive density",
                         caption=f"Expected log predictive density of each {name} model with its standard "
-                                f"error, best first: PSIS-LOO, or exact {folds}-fold cross-validation "
-                                "when PSIS-LOO is unreliable (Pareto k > 0.7); elpd_diff and se_diff are "
-                                "relative to the best model, p is the effective number of parameters.")
+                                "error, best first: PSIS-LOO, or exact k-fold cross-validation when "
+                                "PSIS-LOO is unreliable (Pareto k > 0.7; failed folds are counted); "
+                                "elpd_diff and se_diff are relative to the best model, p is the "
+                                "effective number of parameters.")
         for text in comparison_findings(table, name):
             ctx.add_finding(text, model=", ".join(group))

@@ -21,7 +21,7 @@ def prior_sensitivity(result) -> pd.DataFrame:
     """
     import pymc as pm
 
-    from ..models.families import rebuild_model
+    from ..models.builder import rebuild_model
 
     idata = result.idata.copy()
     if "log_prior" not in idata.groups():
@@ -91,7 +91,7 @@ def ll_dim(idata) -> str:
 def robustness(ctx: RunContext) -> None:
     """Prior sensitivity, leave-one-case-out influence, refits without low-confidence codings."""
     from .findings import refit_findings, sensitivity_findings
-    from .fitting import get_fit
+    from .fitting import get_fits
     from .study_models import main_fits
 
     data, ordinal, binary = main_fits(ctx)
@@ -127,13 +127,15 @@ def robustness(ctx: RunContext) -> None:
     }
     rows = []
     main = {"ordinal": ordinal.summary(), "binary": binary.summary()}
+    models = (("ordinal", MAIN_ORDINAL, "cumulative"), ("binary", MAIN_BINARY, "bernoulli"))
+    subsets = {subset: frame.reset_index(drop=True) for subset, frame in subsets.items()}
+    refits = get_fits(ctx, [(f"robust_{kind}_{subset}", formula, family, frame)
+                            for subset, frame in subsets.items() for kind, formula, family in models],
+                      label="robustness refits (low-confidence codings left out)")
+    refits = iter(refits)
     for subset, frame in subsets.items():
-        frame = frame.reset_index(drop=True)
-        for kind, formula, family in (("ordinal", MAIN_ORDINAL, "cumulative"),
-                                      ("binary", MAIN_BINARY, "bernoulli")):
-            refit = get_fit(ctx, f"robust_{kind}_{subset}", formula, family, frame, save=False,
-                            purpose="secondary")
-            s = refit.summary().set_index("term")
+        for kind, _, _ in models:
+            s = next(refits).summary().set_index("term")
             m = main[kind].set_index("term")
             for term in m.index[m["param_class"] == "b"]:
                 rows.append({"model": kind, "subset": subset, "n_cases": len(frame), "term": term,

@@ -53,7 +53,7 @@ def versions(ctx: RunContext) -> None:
     """Reliability of the coding, coverage of the sampling frame, and the main ordinal model's
     coefficients under the previous and the current release (and without failed negotiations)."""
     from ..casedata import cbm_versions, load_cbm
-    from .study_models import main_fits
+    from .study_models import main_ordinal
 
     if not _is_bundled(ctx):
         ctx.notes.append("versions: the data are not the bundled CBM-T release; reliability and "
@@ -94,7 +94,7 @@ def versions(ctx: RunContext) -> None:
                         caption=("Share of the instruments of the sampling frame (frame.csv) that are in "
                                  "the dataset, by region, by kind (concluded or failed negotiation) and "
                                  "overall."))
-    _, current, _ = main_fits(ctx)
+    _, current = main_ordinal(ctx)
     releases = cbm_versions()
     fits = {}
     if len(releases) > 1 and releases[-2] != ctx.data.version:

@@ -38,6 +38,13 @@ def _family(result: Any) -> str:
     return str(fam)
 
 
+def _outcome(result: Any) -> str:
+    """``"ordinal"`` or ``"binary"``: the kind of outcome of the result's family."""
+    from ..models.families import get_family
+
+    return get_family(_family(result)).outcome
+
+
 def _flat(da: Any) -> np.ndarray:
     """(chain, draw, obs[, ...]) DataArray or array -> (samples, obs[, ...]) numpy array."""
     a = np.asarray(getattr(da, "values", da))
@@ -149,7 +156,7 @@ def calibration_data(result: Any, *, bins: int = 5, prob: float = 0.9) -> pd.Dat
         predicted_upper, observed, observed_lower, observed_upper, prob``.
     """
     fam = _family(result)
-    if fam not in ("bernoulli", "binomial"):
+    if _outcome(result) != "binary":
         raise ValueError(f"calibration needs a binary outcome; this model is {fam!r} "
                          "(use ppc_counts_data for ordinal outcomes)")
     design = result.design
@@ -224,7 +231,7 @@ def plot_ppc(result: Any, **kwargs: Any) -> plt.Figure:
 
     Keyword options are passed to :func:`plot_ppc_counts` or :func:`plot_calibration`.
     """
-    if _family(result) == "cumulative":
+    if _outcome(result) == "ordinal":
         return plot_ppc_counts(result, **kwargs)
     return plot_calibration(result, **kwargs)
 

@@ -26,12 +26,14 @@ def condition_heatmap_data(wide: pd.DataFrame) -> pd.DataFrame:
     """Cases × conditions matrix ordered by outcome (highest first), then year.
 
     Returns a DataFrame indexed by ``case_label`` with one column per
-    condition plus ``transformation``.
+    condition (the numeric score, also when the wide matrix holds it as an
+    ordered categorical) plus ``transformation``.
     """
     cols = [c for c in CONDITIONS if c in wide]
     ordered = wide.sort_values(["transformation", "year_signed", "case_id"], ascending=[False, True, True])
     label = ordered["case_label"] if "case_label" in ordered else ordered["case_id"]
     data = ordered[cols + ["transformation"]].copy()
+    data[cols] = data[cols].astype("float64")  # ordered categoricals on the score grid -> scores
     data.index = pd.Index(label, name="case_label")
     return data
 

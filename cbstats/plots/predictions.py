@@ -43,6 +43,7 @@ def condition_effect_data(
     prob: float = 0.9,
     seed: int | None = None,
     labels: Mapping[str, str] | None = None,
+    new_levels: str | None = None,
 ) -> pd.DataFrame:
     """Average predicted probability of each outcome level at each level of a condition.
 
@@ -65,6 +66,10 @@ def condition_effect_data(
         Seed for effects of group levels not seen in the fit.
     labels : mapping, optional
         Label overrides for conditions.
+    new_levels : {None, "sample"}
+        Group levels of ``data`` the model was not fitted on: an error by
+        default, predicted as new groups with ``"sample"`` (see
+        :meth:`BayesResult.predict`).
 
     Returns
     -------
@@ -91,7 +96,7 @@ def condition_effect_data(
         for v in lv:
             newdata = base.copy()
             newdata[cond] = v
-            pred = result.predict(newdata, kind="mean", seed=seed)
+            pred = result.predict(newdata, kind="mean", seed=seed, new_levels=new_levels)
             arr = np.asarray(pred.values)  # (chain, draw, obs[, category])
             avg = arr.reshape((-1,) + arr.shape[2:]).mean(axis=1)  # (S[, K])
             if avg.ndim == 1:
@@ -101,7 +106,8 @@ def condition_effect_data(
             mean, lo, hi = interval(avg, prob)
             for j, c in enumerate(cats):
                 rows.append({"condition": cond, "condition_label": variable_label(cond, labels),
-                             "level": float(v), "category": c,
+                             "level": float(v) if isinstance(v, (int, float, np.number)) else v,
+                             "category": c,
                              "category_label": category_label(c, response),
                              "estimate": float(mean[j]), "lower": float(lo[j]),
                              "upper": float(hi[j]), "prob": prob})
@@ -117,6 +123,7 @@ def plot_condition_effect(
     prob: float = 0.9,
     seed: int | None = None,
     labels: Mapping[str, str] | None = None,
+    new_levels: str | None = None,
     ncols: int = 2,
     figsize: tuple[float, float] | None = None,
 ) -> plt.Figure:
@@ -127,7 +134,7 @@ def plot_condition_effect(
 
     Parameters
     ----------
-    result, condition, data, levels, prob, seed, labels
+    result, condition, data, levels, prob, seed, labels, new_levels
         See :func:`condition_effect_data`.
     ncols : int
         Panels per row when several conditions are given.
@@ -139,7 +146,7 @@ def plot_condition_effect(
     """
     apply_style()
     d = condition_effect_data(result, condition, data=data, levels=levels, prob=prob, seed=seed,
-                              labels=labels)
+                              labels=labels, new_levels=new_levels)
     conds = list(dict.fromkeys(d["condition"]))
     ncols = max(1, min(ncols, len(conds)))
     nrows = int(np.ceil(len(conds) / ncols))

@@ -108,11 +108,15 @@ def _elpd(result: Any, loo: Any) -> tuple[dict[str, float], list[str]]:
     stats = {"elpd": float(value), "elpd_se": float(se)}
     n_high = getattr(elpd, "n_high_k", 0) or 0
     if method == "kfold":
-        notes.append(f"elpd from exact {getattr(elpd, 'folds', '?')}-fold cross-validation "
-                     f"(PSIS-LOO unreliable: {n_high} case(s) with Pareto k > 0.7)")
+        notes = [n for n in notes if "Pareto k" not in n]  # superseded by the k-fold estimate
+        why = f" (PSIS-LOO unreliable: {n_high} case(s) with Pareto k > 0.7)" if n_high else ""
+        notes.append(f"elpd from exact {getattr(elpd, 'folds', '?')}-fold cross-validation{why}")
+        n_failed = getattr(elpd, "n_failed_folds", 0) or 0
+        if n_failed:
+            notes.append(f"k-fold: {n_failed} of {getattr(elpd, 'folds', '?')} fold fits failed "
+                         "their diagnostics or sampling")
     elif n_high:
-        notes.append(f"PSIS-LOO elpd unreliable: {n_high} case(s) with Pareto k > 0.7; "
-                     "use loo='auto' for exact k-fold cross-validation")
+        notes.append(f"PSIS-LOO elpd unreliable: {n_high} case(s) with Pareto k > 0.7")
     return stats, list(dict.fromkeys(notes))
 
 
@@ -180,7 +184,7 @@ def _stat_label(key: str, labels: Mapping[str, str] | None) -> str:
     if key.startswith("groups: "):
         return f"Groups: {group_label(key[8:], labels)}"
     return {"N": "N (cases)", "max_r_hat": "Max R-hat", "min_ess_bulk": "Min bulk ESS",
-            "divergences": "Divergent transitions", "elpd": "LOO elpd (SE)",
+            "divergences": "Divergent transitions", "elpd": "ELPD (SE)",
             "log-likelihood": "Log-likelihood", "AIC": "AIC"}.get(key, key)
 
 
@@ -272,7 +276,7 @@ class CoefTable:
         method, section, row, term, label, param_class, estimate, std_error,
         lower, upper, prob, ess_bulk, ess_tail, r_hat``. For statistics,
         ``term`` is the statistic's key, ``estimate`` its value and
-        ``std_error`` its standard error (LOO elpd).
+        ``std_error`` its standard error (elpd).
         """
         e = self.estimates.assign(kind="estimate")
         s = self.stats.rename(columns={"statistic": "term", "value": "estimate", "se": "std_error"})

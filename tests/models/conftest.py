@@ -12,6 +12,8 @@ warnings.filterwarnings("ignore", message=".*could not link to a BLAS.*")
 
 from models_sim import GRID, mono_value, simulate_ordinal  # noqa: E402
 
+from cbstats.ordinal import ordered  # noqa: E402
+
 
 @pytest.fixture(scope="session")
 def cbm_like():
@@ -29,14 +31,14 @@ def cbm_like():
             "region": rng.choice(["Europe", "Asia", "Americas", "Middle East"], n),
             "state_a": a,
             "state_b": b,
-            "forum": rng.choice(GRID, n),
-            "leap_of_faith": rng.choice(GRID, n),
+            "forum": ordered(rng.choice(GRID, n), GRID),
+            "leap_of_faith": ordered(rng.choice(GRID, n), GRID),
             "n_interaction": rng.poisson(3, n),
             "institutionalized": rng.integers(0, 2, n),
         }
     )
     eta = 1.5 * mono_value(
-        np.searchsorted(GRID, df.forum), [0.2, 0.3, 0.5]
+        df.forum.cat.codes.to_numpy(), [0.2, 0.3, 0.5]
     ) / 3 + 0.2 * (df.n_interaction - 3)
     df["transformation"] = simulate_ordinal(rng, eta.to_numpy(), [-1.0, 0.3, 1.5])
     return df

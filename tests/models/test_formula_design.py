@@ -16,6 +16,9 @@ from cbstats.models.design import (
 )
 from cbstats.models.formula import parse_formula
 from cbstats.models.priors import parse_prior, resolve_priors
+from cbstats.ordinal import ordered
+
+GRID = [0.0, 0.33, 0.67, 1.0]
 
 
 def test_parse_special_terms():
@@ -70,12 +73,15 @@ def test_design_arrays_levels_and_no_mutation(cbm_like):
     assert g["region:dyad_id"].levels[0].count(":") == 1
     assert g["state"].index.shape == (len(df), 2)
     assert list(d.obs_ids) == list(df.case_id)
-    # integer-coded ordinal predictors and exact 1/3 grids are accepted
-    df2 = df.assign(forum=(df.forum * 3).round().astype(int))
+    # integer-coded ordinal predictors and exact 1/3 grids declared with ordered() are accepted
+    df2 = df.assign(forum=df.forum.cat.codes.astype(int))
     d2 = build_design(spec, df2, "cumulative")
     np.testing.assert_array_equal(d2.mono[0].index, d.mono[0].index)
-    df3 = df.assign(forum=np.round(df.forum * 3) / 3)
+    thirds = np.round(df.forum.astype(float) * 3) / 3
+    df3 = df.assign(forum=ordered(thirds, [0, 1 / 3, 2 / 3, 1]))
     np.testing.assert_array_equal(build_design(spec, df3, "cumulative").mono[0].index, d.mono[0].index)
+    with pytest.raises(ValueError, match=r"non-integer values .*cbstats\.ordered"):
+        build_design(spec, df.assign(forum=thirds), "cumulative")
 
 
 def test_categorical_and_interaction_names():
@@ -152,8 +158,9 @@ def test_priors_defaults_overrides_and_errors(cbm_like):
 
 def test_unobserved_mo_level_warns_and_names_the_level():
     """An empty level of the 0/0.33/0.67/1 grid is reported; fully observed scales are not."""
-    df = pd.DataFrame({"y": [0, 1, 2, 1, 0, 2], "x": [0.33, 0.67, 1.0, 0.67, 0.33, 1.0],
-                       "full": [0.0, 0.33, 0.67, 1.0, 0.0, 1.0]})
+    df = pd.DataFrame({"y": [0, 1, 2, 1, 0, 2],
+                       "x": ordered([0.33, 0.67, 1.0, 0.67, 0.33, 1.0], GRID),
+                       "full": ordered([0.0, 0.33, 0.67, 1.0, 0.0, 1.0], GRID)})
     with pytest.warns(UnobservedLevelWarning, match=r"mo\(x\): level\(s\) \[0\.0\]") as rec:
         d = build_design(parse_formula("y ~ mo(x) + mo(full)"), df, "cumulative")
     assert len(rec) == 1  # mo(full) uses all four levels
@@ -161,11 +168,11 @@ def test_unobserved_mo_level_warns_and_names_the_level():
     inner = pd.DataFrame({"y": [0, 1, 2, 1], "k": [0, 1, 3, 3]})
     with pytest.warns(UnobservedLevelWarning, match=r"level\(s\) \[2\]"):
         build_design(parse_formula("y ~ mo(k)"), inner, "cumulative")
-    ordered = pd.DataFrame({"y": [0, 1, 2, 1], "k": pd.Categorical(
+    labelled = pd.DataFrame({"y": [0, 1, 2, 1], "k": pd.Categorical(
         ["lo", "mid", "mid", "lo"], categories=["lo", "mid"], ordered=True)})
     with warnings.catch_warnings():
         warnings.simplefilter("error", UnobservedLevelWarning)
-        build_design(parse_formula("y ~ mo(k)"), ordered, "cumulative")
+        build_design(parse_formula("y ~ mo(k)"), labelled, "cumulative")
 
 
 def test_observation_level_group_term_warns_for_single_outcome_families():
@@ -188,7 +195,7 @@ def test_rebuild_model_uses_the_results_priors_and_options(cbm_like):
     """The model rebuilt from a result (log prior, k-fold) is the one that was sampled."""
     from types import SimpleNamespace
 
-    from cbstats.models.families import build_model, rebuild_model
+    from cbstats.models.builder import build_model, rebuild_model
 
     spec = parse_formula("institutionalized ~ n_interaction + mo(forum) + (1 | region)")
     d = build_design(spec, cbm_like, "bernoulli")
@@ -208,7 +215,7 @@ def test_weak_identification_is_recorded_and_points_at_the_caller():
     """Messages are kept on the design; warnings point at the user's call, or are off."""
     from cbstats.models import sample_prior_predictive
 
-    df = pd.DataFrame({"y": [0, 1, 2, 1, 0, 2], "x": [0.33, 0.67, 1.0, 0.67, 0.33, 1.0]})
+    df = pd.DataFrame({"y": [0, 1, 2, 1, 0, 2], "x": ordered([0.33, 0.67, 1.0, 0.67, 0.33, 1.0], GRID)})
     spec = parse_formula("y ~ mo(x)")
     with warnings.catch_warnings():
         warnings.simplefilter("error", WeakIdentificationWarning)

@@ -8,17 +8,19 @@ import pytest
 from scipy.special import logsumexp
 
 from cbstats.models import fit
+from cbstats.models.builder import build_model
 from cbstats.models.design import build_design
-from cbstats.models.families import build_model, get_family
+from cbstats.models.families import get_family
 from cbstats.models.formula import parse_formula
 from cbstats.models.priors import resolve_priors
+from cbstats.ordinal import ordered
 
 
 def _data(n=50, seed=3):
     rng = np.random.default_rng(seed)
     return pd.DataFrame({
         "x": rng.normal(size=n),
-        "f": rng.choice([0, 0.33, 0.67, 1], n),
+        "f": ordered(rng.choice([0, 0.33, 0.67, 1], n), [0, 0.33, 0.67, 1]),
         "g": rng.choice(["g1", "g2", "g3"], n),
         "y": rng.integers(0, 4, n),
         "yb": rng.integers(0, 2, n),

@@ -17,10 +17,12 @@ import pytest
 from scipy import stats
 from scipy.special import expit
 
+from cbstats.models.builder import build_model
 from cbstats.models.design import build_design
-from cbstats.models.families import build_model, cumulative_logp
+from cbstats.models.families import cumulative_logp
 from cbstats.models.formula import parse_formula
 from cbstats.models.priors import resolve_priors
+from cbstats.ordinal import ordered
 
 
 def _data(n=60, seed=1):
@@ -29,7 +31,7 @@ def _data(n=60, seed=1):
         {
             "x": rng.normal(size=n),
             "c": rng.choice(["a", "b"], n),
-            "f": rng.choice([0, 0.33, 0.67, 1], n),
+            "f": ordered(rng.choice([0, 0.33, 0.67, 1], n), [0, 0.33, 0.67, 1]),
             "g": rng.choice(["g1", "g2", "g3", "g4"], n),
             "sa": rng.choice(["s1", "s2", "s3", "s4", "s5"], n),
             "sb": rng.choice(["s1", "s2", "s3", "s4", "s5"], n),

@@ -13,6 +13,7 @@ from models_sim import GRID, mono_value, simulate_ordinal
 from scipy.special import expit
 
 from cbstats.models import fit
+from cbstats.ordinal import ordered
 
 pytestmark = pytest.mark.slow
 
@@ -26,7 +27,7 @@ def _coverage(res, truth: dict[str, float]):
 def _base(n, seed, n_groups):
     rng = np.random.default_rng(seed)
     df = pd.DataFrame({"x": rng.normal(size=n), "w": rng.binomial(1, 0.4, n),
-                       "f": rng.choice(GRID, n),
+                       "f": ordered(rng.choice(GRID, n), GRID),
                        "g": rng.choice([f"g{i:02d}" for i in range(n_groups)], n)})
     return df, rng
 

@@ -89,14 +89,16 @@ def test_save_load_round_trip(small_fit, tmp_path, cbm_like):
 
 def test_predict_new_group_level(small_fit, cbm_like):
     new = cbm_like.head(4).assign(region=["Europe", "Oceania", "Oceania", "Asia"])
-    p = small_fit.predict(new, seed=1)
+    with pytest.raises(ValueError, match="not fitted on:\n  - region: 'Oceania'\n"):
+        small_fit.predict(new, seed=1)  # unknown levels are new only when the user says so
+    p = small_fit.predict(new, seed=1, new_levels="sample")
     assert p.dims == ("chain", "draw", "obs") and p.shape[2] == 4
     assert list(p["obs"].values) == list(new.case_id)
     assert np.all((p.values > 0) & (p.values < 1))
     # the new level varies more across draws than... but is shared by its rows
     same = p.sel(obs=new.case_id.iloc[1]) - p.sel(obs=new.case_id.iloc[2])
     assert np.all(np.isfinite(same.values))
-    pps = small_fit.predict(new, kind="pps", seed=1)
+    pps = small_fit.predict(new, kind="pps", seed=1, new_levels="sample")
     assert set(np.unique(pps.values)) <= {0, 1}
     pp = small_fit.posterior_predictive()
     assert "posterior_predictive" in small_fit.idata.groups() and pp.shape[2] == len(cbm_like)
@@ -133,12 +135,13 @@ def test_loo_kfold_fallback_and_compare(cbm_like):
     psis = r1.loo(fallback=False)
     assert psis.method == "psis-loo" and psis.pareto_k.shape == (60,)
     with pytest.warns(UserWarning, match="exact 3-fold"):
-        kf = r1.loo(pareto_k_threshold=-1.0, folds=3, draws=100, tune=150)  # force the fallback
+        kf = r1.loo(pareto_k_threshold=-1.0, folds=3, draws=100)  # force the fallback
     assert kf.method == "kfold" and kf.folds == 3 and kf.pointwise.shape == (60,)
     assert np.all(kf.pointwise < 0) and abs(kf.elpd - psis.elpd) < 15
     table = compare({"full": kf, "null": r0.loo(fallback=False)})
     assert list(table.columns) == ["model", "elpd", "se", "elpd_diff", "se_diff", "p", "method",
-                                   "n_high_pareto_k"]
+                                   "n_high_pareto_k", "n_failed_folds"]
+    assert list(kf.fold_table["fold"]) == [0, 1, 2] and kf.settings["sampler"] == "pymc"
     assert table["elpd_diff"].iloc[0] == 0 and table["elpd_diff"].iloc[1] <= 0
 
 
