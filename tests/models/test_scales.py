@@ -103,11 +103,12 @@ def test_casedata_delivers_conditions_on_the_codebook_scale(cbm_wide):
     with pytest.warns(UnobservedLevelWarning, match=r"mo\(dissatisfaction\): level\(s\) \[0\.0\]"):
         d = build_design(parse_formula("transformation ~ mo(dissatisfaction)"), complete, "cumulative")
     assert d.mono[0].D == 3
-    # a subset of cases with forum only 0 or 1 keeps three steps
-    sub = cbm_wide[cbm_wide["forum"].isin([0.0, 1.0])]
-    assert set(sub["forum"].astype(float)) == {0.0, 1.0}
-    with pytest.warns(UnobservedLevelWarning, match=r"mo\(forum\)"):
-        assert build_design(parse_formula("transformation ~ mo(forum)"), sub, "cumulative").mono[0].D == 3
+    # a subset of cases with leap_of_faith only 0 or 1 keeps three steps
+    sub = cbm_wide[cbm_wide["leap_of_faith"].isin([0.0, 1.0])]
+    assert set(sub["leap_of_faith"].astype(float)) == {0.0, 1.0}
+    with pytest.warns(UnobservedLevelWarning, match=r"mo\(leap_of_faith\)"):
+        design = build_design(parse_formula("transformation ~ mo(leap_of_faith)"), sub, "cumulative")
+        assert design.mono[0].D == 3
 
 
 def test_read_case_table_delivers_ordered_conditions(tmp_path):
