@@ -31,7 +31,8 @@ def test_numeric_columns_are_inferred(cases_csv):
     assert wide["outcome"].dtype == "int64" and wide["outcome"].tolist() == [1, 0, 1]
     assert wide["year"].dtype == "int64"
     assert wide["share"].dtype == "float64" and wide["share"].isna().tolist() == [False, True, False]
-    assert wide["forum"].dtype == "float64"  # condition scores stay fractions
+    # condition scores stay fractions, as ordered categoricals on the codebook's scale
+    assert wide["forum"].dtype == pd.CategoricalDtype([0.0, 0.33, 0.67, 1.0], ordered=True)
     for text_column in ("case_id", "region", "code", "mixed"):  # leading zeros and words keep text
         assert not pd.api.types.is_numeric_dtype(wide[text_column]), text_column
     assert wide["code"].tolist() == ["007", "012", "100"]

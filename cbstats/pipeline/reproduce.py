@@ -74,12 +74,10 @@ def reproduce(
     started = provenance.now_utc()
     t0 = time.perf_counter()
     selected = [get_analysis(n) for n in only] if only else list(ANALYSES)
-    from ..refits import check_writable
     from ..refits.config import executor_scope
 
     with ExitStack() as stack:
-        try:  # bad settings are reported before any work starts
-            check_writable(out)
+        try:  # bad settings are reported before any work starts (the folder was checked above)
             ex = stack.enter_context(executor_scope(executor, workers=workers, scheduler=scheduler))
         except (ValueError, ConnectionError, PermissionError) as err:
             _say(f"FAILED: {err}. Nothing was run.")

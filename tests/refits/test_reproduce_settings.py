@@ -24,11 +24,13 @@ def test_bad_refit_settings_are_reported_before_any_work(tmp_path, capsys, args,
 def test_unwritable_output_folder_is_reported_before_any_work(tmp_path, capsys):
     blocker = tmp_path / "not_a_folder"
     blocker.write_text("a file where the output folder should be")
-    code = main(["reproduce", "--only", "descriptives", "--out", str(blocker / "results")])
-    printed = capsys.readouterr().out
-    assert code == 2
-    assert f"output folder '{blocker / 'results'}' cannot be written" in printed
+    with pytest.raises(SystemExit) as exit_info:  # a usage error of the command line
+        main(["reproduce", "--only", "descriptives", "--out", str(blocker / "results")])
+    assert exit_info.value.code == 2
+    printed = capsys.readouterr().err
+    assert f"{blocker} is a file, so the folder cannot be created there" in printed
     assert blocker.read_text() == "a file where the output folder should be"
+    assert not (tmp_path / "results").exists()
 
 
 def test_environment_chooses_the_backend_and_every_group_reports_a_line(tmp_path, monkeypatch,
