@@ -100,9 +100,11 @@ def test_baseline_result_repr_is_short():
 
 @pytest.mark.slow
 def test_bayes_result_prints_briefly(cbm_like_small):
+    import cbstats
     from cbstats import fit
 
-    result = fit("institutionalized ~ mo(forum) + n_interaction + (1 | region)", cbm_like_small, "bernoulli",
+    data = cbm_like_small.assign(forum=cbstats.ordered(cbm_like_small["forum"], levels=[0, 1 / 3, 2 / 3, 1]))
+    result = fit("institutionalized ~ mo(forum) + n_interaction + (1 | region)", data, "bernoulli",
                  draws=100, tune=100, chains=2, seed=5, progressbar=False, check=False)
     lines = repr(result).splitlines()
     assert len(lines) <= 6 and max(map(len, lines)) <= 80

@@ -93,7 +93,7 @@ def model_draws(result: Any, n_draws: int = 200) -> dict[str, Any]:
         "b": _num(_flat(post, "b", keep)) if d.coef_names else [[] for _ in keep],
         "mono": mono,
         "groups": groups,
-        fam.par: _num(_flat(post, fam.par, keep)),
+        fam.prior_class: _num(_flat(post, fam.prior_class, keep)),  # "cutpoints" or "intercept"
         "categories": [str(v) for v in (d.response_levels or [0, 1])],
     }
     return out

@@ -52,7 +52,9 @@ def test_sbc_of_a_calibrated_model(calibrated):
     assert r.ranks.to_numpy().min() >= 0 and r.ranks.to_numpy().max() <= r.n_rank_draws == 99
     table = r.table()
     assert list(table.columns) == ["parameter", "n_sims", "mean_rank_frac", "p_value", "non_uniform"]
-    assert not table["non_uniform"].any(), table
+    # two parameters, each tested at 5%: a calibrated model is flagged by chance about one time in
+    # ten, so the check here is at 1% per parameter (the miscalibrated model below gives p < 0.01)
+    assert (table["p_value"] > 0.01).all(), table
     assert r.compiles == {os.getpid(): r.compiles[os.getpid()]}
     assert sum(r.compiles.values()) <= 1  # 30 refits, at most one compilation (0: cached earlier)
     # the truth is drawn from the prior: b ~ normal(0, 0.5)
